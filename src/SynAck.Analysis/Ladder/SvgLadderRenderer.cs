@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+using SynAck.Time;
+
+namespace SynAck.Analysis.Ladder;
+
+/// <summary>
+/// Draws a <see cref="LadderDiagram"/> as a standalone SVG figure: two vertical timelines, each segment an
+/// arrow slanted from the moment it left to the moment it arrived, state names beside the timelines, and a red
+/// cross where a segment was lost. Vertical space is given per distinct moment rather than per millisecond, so
+/// a 60-second TIME-WAIT and a 10-millisecond round trip are both readable; the time column says the real times.
+/// </summary>
+public sealed class SvgLadderRenderer
+{
+    private const double Top = 86;
+    private const double RowHeight = 30;
+    private const double LeftX = 250;
+    private const double RightX = 610;
+    private const double Width = 860;
+
+    public string Render(LadderDiagram diagram)
+    {
+        var times = diagram.Entries.Select(e => e.At)
+            .Concat(diagram.Segments.Where(s => s.ArrivedAt.HasValue).Select(s => s.ArrivedAt!.Value))
+            .Distinct().Order().ToList();
+        var row = new Dictionary<Instant, int>();
+        for (int i = 0; i < times.Count; i++)
+            row[times[i]] = i;
+        double Y(Instant t) => Top + row[t] * RowHeight;
+        double height = Top + Math.Max(1, times.Count) * RowHeight + 30;
+
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height:0}\" viewBox=\"0 0 {Width} {height:0}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n");
+        sb.Append("<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#1f3b73\"/></marker></defs>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"0\" y=\"0\" width=\"{Width}\" height=\"{height:0}\" fill=\"#ffffff\"/>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"title\" x=\"{Width / 2}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{Esc(diagram.Title)}</text>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{LeftX}\" y=\"52\" text-anchor=\"middle\" font-weight=\"bold\">{Esc(diagram.LeftLabel)}</text>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{RightX}\" y=\"52\" text-anchor=\"middle\" font-weight=\"bold\">{Esc(diagram.RightLabel)}</text>\n");
+        double bottom = height - 20;
+        sb.Append(CultureInfo.InvariantCulture, $"<line class=\"timeline\" x1=\"{LeftX}\" y1=\"62\" x2=\"{LeftX}\" y2=\"{bottom:0.#}\" stroke=\"#444\" stroke-width=\"2\"/>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<line class=\"timeline\" x1=\"{RightX}\" y1=\"62\" x2=\"{RightX}\" y2=\"{bottom:0.#}\" stroke=\"#444\" stroke-width=\"2\"/>\n");
+        sb.Append("<text x=\"12\" y=\"74\" fill=\"#666\">ms</text>\n");
+
+        foreach (var t in times)
+        {
+            double ms = (t - diagram.Start).TotalMilliseconds;
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"time\" x=\"12\" y=\"{Y(t) + 4:0.#}\" fill=\"#666\">{ms.ToString("0.0", CultureInfo.InvariantCulture)}</text>\n");
+        }
+
+        foreach (var entry in diagram.Entries)
+        {
+            switch (entry)
+            {
+                case LadderStateChange sc:
+                    double y = Y(sc.At);
+                    if (sc.Side == LadderSide.Left)
+                        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"state\" x=\"{LeftX - 10}\" y=\"{y + 4:0.#}\" text-anchor=\"end\" fill=\"#0a6b2d\" font-weight=\"bold\">{Esc(sc.State)}</text>\n");
+                    else
+                        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"state\" x=\"{RightX + 10}\" y=\"{y + 4:0.#}\" fill=\"#0a6b2d\" font-weight=\"bold\">{Esc(sc.State)}</text>\n");
+                    break;
+                case LadderSegment seg:
+                    AppendSegment(sb, seg, Y(seg.At), seg.ArrivedAt is { } a ? Y(a) : Y(seg.At) + RowHeight * 0.8);
+                    break;
+                case LadderNote note:
+                    sb.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{(LeftX + RightX) / 2}\" y=\"{Y(note.At) + 4:0.#}\" text-anchor=\"middle\" fill=\"#666\" font-style=\"italic\">{Esc(note.Text)}</text>\n");
+                    break;
+            }
+        }
+        sb.Append("</svg>\n");
+        return sb.ToString();
+    }
+
+    private static void AppendSegment(StringBuilder sb, LadderSegment seg, double y1, double y2)
+    {
+        double x1 = seg.From == LadderSide.Left ? LeftX : RightX;
+        double x2 = seg.From == LadderSide.Left ? RightX : LeftX;
+        string label = Esc(seg.Segment.Label(2));
+        bool reset = (seg.Segment.Flags & SynAck.Wire.TcpFlags.Rst) != 0;
+        string colour = reset ? "#b3261e" : "#1f3b73";
+        sb.Append(CultureInfo.InvariantCulture, $"<g class=\"segment{(seg.Dropped ? " dropped" : "")}\">");
+        if (seg.Dropped)
+        {
+            // The arrow stops two thirds of the way: the segment never reached the other side.
+            double xe = x1 + (x2 - x1) * 2 / 3, ye = y1 + (y2 - y1) * 2 / 3;
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1:0.#}\" y1=\"{y1:0.#}\" x2=\"{xe:0.#}\" y2=\"{ye:0.#}\" stroke=\"{colour}\" stroke-width=\"1.6\" stroke-dasharray=\"5,3\"/>");
+            sb.Append(CultureInfo.InvariantCulture, $"<path class=\"drop\" d=\"M{xe - 7:0.#},{ye - 7:0.#} L{xe + 7:0.#},{ye + 7:0.#} M{xe - 7:0.#},{ye + 7:0.#} L{xe + 7:0.#},{ye - 7:0.#}\" stroke=\"#d00000\" stroke-width=\"3\"/>");
+        }
+        else
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1:0.#}\" y1=\"{y1:0.#}\" x2=\"{x2:0.#}\" y2=\"{y2:0.#}\" stroke=\"{colour}\" stroke-width=\"1.6\" marker-end=\"url(#head)\"/>");
+        }
+        double angle = Math.Atan2(y2 - y1, x2 - x1) * 180 / Math.PI;
+        if (angle > 90)
+            angle -= 180;
+        else if (angle < -90)
+            angle += 180;
+        double mx = (x1 + x2) / 2, my = (y1 + y2) / 2 - 5;
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{mx:0.#}\" y=\"{my:0.#}\" text-anchor=\"middle\" fill=\"{colour}\" transform=\"rotate({angle:0.##} {mx:0.#} {my + 5:0.#})\">{label}</text>");
+        if (seg.Dropped && seg.DropReason is { } why)
+            sb.Append(CultureInfo.InvariantCulture, $"<title>lost: {Esc(why)}</title>");
+        sb.Append("</g>\n");
+    }
+
+    private static string Esc(string s) => SecurityElement.Escape(s) ?? "";
+}
