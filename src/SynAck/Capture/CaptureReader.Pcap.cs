@@ -49,6 +49,8 @@ public sealed partial class CaptureReader
         if (captured > PcapFormat.MaxRecordLength)
             return Fail(start, $"absurd captured length {captured} (more than {PcapFormat.MaxRecordLength} bytes)");
 
+        if (captured > Remaining)
+            return Fail(start, $"truncated record: it declares {captured} bytes of data, the file ends after {Remaining}");
         EnsureBuffer((int)captured);
         n = ReadFull(_buffer.AsSpan(0, (int)captured));
         if (n < captured)

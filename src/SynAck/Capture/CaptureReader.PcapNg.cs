@@ -86,6 +86,8 @@ public sealed partial class CaptureReader
             or PcapNgFormat.EnhancedPacketBlock or PcapNgFormat.SimplePacketBlock or PcapNgFormat.ObsoletePacketBlock;
         if (known)
         {
+            if (rest > Remaining)
+                return Stop(start, $"truncated block: type {type:X8} declares {length} bytes, the file ends after {headLength + Remaining}");
             EnsureBuffer(rest);
             n = ReadFull(_buffer.AsSpan(0, rest));
             if (n < rest)

@@ -163,6 +163,10 @@ public sealed partial class CaptureReader : IDisposable
         return skipped;
     }
 
+    /// <summary>Bytes left in a seekable stream (so a damaged length is caught before a buffer
+    /// is grown for it); <see cref="long.MaxValue"/> when the stream cannot tell.</summary>
+    private long Remaining => _stream.CanSeek ? Math.Max(0, _stream.Length - _stream.Position) : long.MaxValue;
+
     private void EnsureBuffer(int length)
     {
         if (_buffer.Length < length)
