@@ -118,6 +118,19 @@ public sealed partial class Network
         _observers.Add(observer);
     }
 
+    /// <summary>
+    /// Records the traffic from now on to <paramref name="stream"/> as pcapng (see <see cref="PcapNgTap"/>);
+    /// dispose the returned tap to finish the file.
+    /// </summary>
+    public PcapNgTap WritePcapNg(Stream stream, string? host = null, bool leaveOpen = false)
+    {
+        if (host is not null)
+            Host(host);
+        var tap = new PcapNgTap(stream, host, leaveOpen);
+        AddObserver(tap);
+        return tap;
+    }
+
     /// <summary>A random stream for a test or scenario, independent of the links' streams, derived from the seed and <paramref name="purpose"/>.</summary>
     public Xoshiro256StarStar CreateRandom(string purpose) => new(Xoshiro256StarStar.DeriveSeed(Seed, "user:" + purpose));
 
