@@ -38,7 +38,7 @@ internal sealed class TwoStacks
 
     public NetStack Client { get; }
 
-    public NetStack Server { get; }
+    public NetStack Server { get; private set; }
 
     public TransitionChecker ClientChecker { get; }
 
@@ -61,6 +61,27 @@ internal sealed class TwoStacks
     public List<SegmentRecord> Dropped { get; } = [];
 
     public int InFlight => _inFlight.Count;
+
+    /// <summary>Optional chaos: a seeded source for random loss, duplication and reordering (extra delay).</summary>
+    public SplitMix64Random? Chaos { get; set; }
+
+    public double LossRate { get; set; }
+
+    public double DuplicateRate { get; set; }
+
+    /// <summary>Up to this much extra delay per packet, drawn from <see cref="Chaos"/>, which reorders packets.</summary>
+    public Duration Jitter { get; set; }
+
+    /// <summary>Puts a crafted packet on the wire, arriving after the latency.</summary>
+    public void Inject(bool toServer, byte[] packet) => _inFlight.Add((Now + Latency, toServer, packet));
+
+    /// <summary>The server host crashes and comes back with an empty stack (same address, new ISN key).</summary>
+    public void RestartServer(TcpSettings? settings = null)
+    {
+        Server = new NetStack(ServerAddress, settings ?? TcpSettings.Default, new SplitMix64Random(999));
+        Server.AddObserver(ServerChecker);
+        Server.AddObserver(ServerLog);
+    }
 
     public void RunFor(Duration d) => RunUntil(() => false, Now + d);
 
@@ -120,6 +141,10 @@ internal sealed class TwoStacks
 
     private sealed class Sink(TwoStacks h, bool fromClient) : IPacketSink
     {
+        private static double Next(SplitMix64Random r) => (r.NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+        private Duration Extra(SplitMix64Random r) => h.Jitter.Nanoseconds == 0 ? Duration.Zero : new Duration((long)(r.NextUInt64() % (ulong)h.Jitter.Nanoseconds));
+
         public void Send(ReadOnlySpan<byte> ipPacket)
         {
             var rec = SegmentRecord.Parse(h.Now, fromClient, ipPacket);
@@ -127,6 +152,19 @@ internal sealed class TwoStacks
             if (h.DropRule?.Invoke(rec) == true)
             {
                 h.Dropped.Add(rec);
+                return;
+            }
+            var chaos = h.Chaos;
+            if (chaos is not null)
+            {
+                if (Next(chaos) < h.LossRate)
+                {
+                    h.Dropped.Add(rec);
+                    return;
+                }
+                if (Next(chaos) < h.DuplicateRate)
+                    h._inFlight.Add((h.Now + h.Latency + Extra(chaos), fromClient, rec.Packet));
+                h._inFlight.Add((h.Now + h.Latency + Extra(chaos), fromClient, rec.Packet));
                 return;
             }
             h._inFlight.Add((h.Now + h.Latency, fromClient, rec.Packet));
