@@ -88,10 +88,7 @@ public static class Checksum
     /// </summary>
     public static uint PseudoHeaderSum(IpAddress src, IpAddress dst, IpProtocol protocol, int upperLength)
     {
-        Span<byte> addresses = stackalloc byte[32];
-        int a = src.WriteTo(addresses);
-        int b = dst.WriteTo(addresses[a..]);
-        ulong acc = Sum(addresses[..(a + b)]);
+        ulong acc = src.SumOfWords() + dst.SumOfWords();
         acc += (byte)protocol;
         acc += (uint)upperLength >> 16;
         acc += (uint)upperLength & 0xFFFF;
