@@ -30,6 +30,9 @@ internal sealed class TunNetwork : IDisposable
         var ns = NetNamespace.Create();
         try
         {
+            // No IPv6 on the device: its router solicitations and MLD reports would be traffic
+            // the tests did not cause. A device moved in takes the namespace's defaults.
+            ns.Exec("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
             var link = new TunSetup
             {
                 Namespace = ns.Name,
