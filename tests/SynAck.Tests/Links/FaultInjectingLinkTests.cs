@@ -149,6 +149,20 @@ public sealed class FaultInjectingLinkTests
     }
 
     [Fact]
+    public void InfiniteWaitEndsWhenAHeldInboundPacketComesDueOnTheRealClock()
+    {
+        using var pair = new MemoryLinkPair();
+        using var faults = new FaultInjectingLink(pair.B, new FaultSettings { Delay = TimeSpan.FromMilliseconds(20) }, null, seed: 1);
+        pair.A.TrySend(TestPackets.Make(1));
+        Assert.Empty(TestPackets.Drain(faults)); // pulled from the inner link, now held
+        Assert.Equal(1, faults.HeldCount);
+
+        // Nothing else will ever arrive or wake it: only the held packet's due time can end this wait.
+        Assert.Equal(LinkWaitResult.Readable, faults.Wait(Timeout.InfiniteTimeSpan, Ct));
+        Assert.Equal([1], TestPackets.Drain(faults).Select(p => TestPackets.Id(p)));
+    }
+
+    [Fact]
     public void ReorderedPacketsAreOvertakenAndAllArriveInTheEnd()
     {
         var time = new ManualTimeProvider();
