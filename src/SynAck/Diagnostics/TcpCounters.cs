@@ -1,0 +1,71 @@
+using SynAck.Tcp;
+
+namespace SynAck.Diagnostics;
+
+/// <summary>
+/// A stack's counters, named after TCP-MIB (RFC 4022 <c>tcpActiveOpens</c> …), plus drops by reason and the
+/// TIME-WAIT count. Read them at any time; the stack updates them as it runs.
+/// </summary>
+public sealed class TcpCounters
+{
+    private readonly long[] _drops = new long[Enum.GetValues<TcpDropReason>().Length];
+
+    /// <summary>Transitions CLOSED → SYN-SENT (tcpActiveOpens).</summary>
+    public long ActiveOpens { get; internal set; }
+
+    /// <summary>Transitions LISTEN → SYN-RECEIVED (tcpPassiveOpens).</summary>
+    public long PassiveOpens { get; internal set; }
+
+    /// <summary>SYN-SENT/SYN-RECEIVED → CLOSED, plus SYN-RECEIVED → LISTEN (tcpAttemptFails).</summary>
+    public long AttemptFails { get; internal set; }
+
+    /// <summary>ESTABLISHED/CLOSE-WAIT → CLOSED by reset (tcpEstabResets).</summary>
+    public long EstabResets { get; internal set; }
+
+    /// <summary>Connections now in ESTABLISHED or CLOSE-WAIT (tcpCurrEstab).</summary>
+    public long CurrEstab { get; internal set; }
+
+    /// <summary>Segments received, including those in error (tcpInSegs).</summary>
+    public long InSegs { get; internal set; }
+
+    /// <summary>Segments sent, excluding retransmissions (tcpOutSegs).</summary>
+    public long OutSegs { get; internal set; }
+
+    /// <summary>Segments retransmitted (tcpRetransSegs).</summary>
+    public long RetransSegs { get; internal set; }
+
+    /// <summary>Segments received in error: malformed, bad checksum (tcpInErrs).</summary>
+    public long InErrs { get; internal set; }
+
+    /// <summary>Segments sent with RST (tcpOutRsts).</summary>
+    public long OutRsts { get; internal set; }
+
+    /// <summary>Packets handed to Deliver that were not TCP for us at all (bad IP, other protocol, other address).</summary>
+    public long InDiscards { get; internal set; }
+
+    /// <summary>Challenge ACKs sent (RFC 5961).</summary>
+    public long ChallengeAcks { get; internal set; }
+
+    /// <summary>Connections that failed with <see cref="TcpError.TimedOut"/>.</summary>
+    public long Timeouts { get; internal set; }
+
+    /// <summary>Entries now in the TIME-WAIT table.</summary>
+    public long TimeWait { get; internal set; }
+
+    /// <summary>How many arriving packets were dropped for <paramref name="reason"/>.</summary>
+    public long Drops(TcpDropReason reason) => (uint)reason < (uint)_drops.Length ? _drops[(int)reason] : 0;
+
+    /// <summary>All drops, any reason.</summary>
+    public long TotalDrops
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 1; i < _drops.Length; i++)
+                sum += _drops[i];
+            return sum;
+        }
+    }
+
+    internal void CountDrop(TcpDropReason reason) => _drops[(int)reason]++;
+}

@@ -1,0 +1,186 @@
+using SynAck.Tcp;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Stack;
+
+public sealed partial class NetStack
+{
+    /// <summary>
+    /// Takes one IP packet from the network. Anything that is not a valid TCP segment for this host is counted
+    /// and dropped with a reason (see <see cref="Diagnostics.TcpCounters.Drops"/>); this method never throws for
+    /// any input. Answers (ACKs, RSTs) are queued and leave at the next <see cref="Poll"/>.
+    /// </summary>
+    public void Deliver(ReadOnlySpan<byte> ipPacket, Instant now)
+    {
+        _lastNow = now;
+        var status = IpPacket.TryParse(ipPacket, out var ip);
+        if (status != WireStatus.Ok)
+        {
+            Counters.InDiscards++;
+            Drop(now, status == WireStatus.Fragment ? TcpDropReason.IpFragment : TcpDropReason.MalformedIp, default, wire: status);
+            return;
+        }
+        if (ip.Destination != Address)
+        {
+            Counters.InDiscards++;
+            Drop(now, TcpDropReason.WrongAddress, default);
+            return;
+        }
+        if (ip.Protocol != IpProtocol.Tcp)
+        {
+            Counters.InDiscards++;
+            Drop(now, TcpDropReason.NotTcp, default, wire: WireStatus.NotTcp);
+            return;
+        }
+
+        Counters.InSegs++;
+        status = ip.TryGetTcp(out var tcp);
+        if (status != WireStatus.Ok)
+        {
+            Counters.InErrs++;
+            Drop(now, status == WireStatus.BadChecksum ? TcpDropReason.BadChecksum : TcpDropReason.MalformedTcp, default, wire: status);
+            return;
+        }
+
+        var id = new ConnectionId(ip.Destination, tcp.DestinationPort, ip.Source, tcp.SourcePort);
+        if (tcp.SourcePort == 0 || tcp.DestinationPort == 0 || ip.Source.IsV6 != Address.IsV6)
+        {
+            Counters.InErrs++;
+            Drop(now, TcpDropReason.BadPort, id, true, Summary(tcp));
+            return;
+        }
+
+        if (_connections.TryGetValue(id, out var c))
+        {
+            Received(now, id, tcp);
+            c.SegmentArrives(tcp, now);
+            Reschedule(c);
+            return;
+        }
+        if (_timeWait.TryGet(id, out int slot))
+        {
+            Received(now, id, tcp);
+            TimeWaitArrives(slot, id, tcp, now);
+            return;
+        }
+        if (_listeners.TryGetValue(id.LocalPort, out var listener))
+        {
+            Received(now, id, tcp);
+            ListenArrives(listener, id, tcp, now, null);
+            return;
+        }
+        NoConnectionArrives(id, tcp, now);
+    }
+
+    internal static TcpSegmentSummary Summary(TcpPacket tcp)
+        => new(tcp.Flags, tcp.Seq, tcp.Ack, tcp.Window, tcp.Payload.Length, tcp.Options);
+
+    private void Received(Instant now, in ConnectionId id, TcpPacket tcp)
+    {
+        if (_observers.Length > 0)
+            Emit(new TcpEvent { Kind = TcpEventKind.SegmentReceived, Time = now, Connection = id, HasSegment = true, Segment = Summary(tcp) });
+    }
+
+    /// <summary>RFC 9293 §3.10.7.1: CLOSED (no connection). A RST is dropped; anything else gets a RST that the sender will accept.</summary>
+    private void NoConnectionArrives(in ConnectionId id, TcpPacket tcp, Instant now)
+    {
+        var flags = tcp.Flags;
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            Drop(now, TcpDropReason.RstNoConnection, id, true, Summary(tcp));
+            return;
+        }
+        if ((flags & TcpFlags.Ack) != 0)
+            QueueControl(id, tcp.Ack, default, TcpFlags.Rst); // <SEQ=SEG.ACK><CTL=RST>
+        else
+            QueueControl(id, default, tcp.Seq + tcp.SegmentLength, TcpFlags.Rst | TcpFlags.Ack); // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+        Drop(now, TcpDropReason.NoConnection, id, true, Summary(tcp));
+    }
+
+    /// <summary>RFC 9293 §3.10.7.2: LISTEN.</summary>
+    private void ListenArrives(TcpListener listener, in ConnectionId id, TcpPacket tcp, Instant now, SeqNum? issFloor)
+    {
+        var flags = tcp.Flags;
+        // First: check for a RST — an incoming RST is ignored.
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            Drop(now, TcpDropReason.ListenRst, id, true, Summary(tcp));
+            return;
+        }
+        // Second: check for an ACK — any acknowledgment is bad here: <SEQ=SEG.ACK><CTL=RST>.
+        if ((flags & TcpFlags.Ack) != 0)
+        {
+            QueueControl(id, tcp.Ack, default, TcpFlags.Rst);
+            Drop(now, TcpDropReason.ListenAck, id, true, Summary(tcp));
+            return;
+        }
+        // Fourth: other control or text — without SYN there is nothing to do.
+        if ((flags & TcpFlags.Syn) == 0)
+        {
+            Drop(now, TcpDropReason.ListenNoSyn, id, true, Summary(tcp));
+            return;
+        }
+        // Third: a SYN. (The security check of the third step does not apply: no IPsec/compartments.)
+        if (listener.IsFull || _connections.Count >= Settings.MaxConnections)
+        {
+            Drop(now, TcpDropReason.ListenOverflow, id, true, Summary(tcp));
+            return;
+        }
+        var c = new TcpConnection(this, id, listener, now, issFloor);
+        _connections.Add(id, c);
+        c.PassiveOpen(tcp, now);
+        Reschedule(c);
+    }
+
+    /// <summary>
+    /// A segment for a 4-tuple in TIME-WAIT (RFC 9293 §3.10.7.4, TIME-WAIT in each step). Only a retransmitted FIN is
+    /// expected: it is acknowledged again and 2MSL restarts. A RST is ignored (RFC 1337, against TIME-WAIT
+    /// assassination). A new SYN above RCV.NXT may open a new incarnation at once (RFC 6191, RFC 9293 §3.10.7.4 fourth).
+    /// </summary>
+    private void TimeWaitArrives(int slot, in ConnectionId id, TcpPacket tcp, Instant now)
+    {
+        ref var e = ref _timeWait[slot];
+        var flags = tcp.Flags;
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            Drop(now, TcpDropReason.TimeWaitRst, id, true, Summary(tcp));
+            return;
+        }
+        if ((flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn && tcp.Seq > e.RcvNxt
+            && _listeners.TryGetValue(id.LocalPort, out var listener))
+        {
+            // The new incarnation's ISN must lie above everything the old one sent (RFC 1122 §4.2.2.13).
+            SeqNum floor = e.SndNxt + 131072;
+            EndTimeWait(slot, now, TcpTransitionCause.RcvSyn);
+            ListenArrives(listener, id, tcp, now, floor);
+            return;
+        }
+        if ((flags & TcpFlags.Fin) != 0 && tcp.Seq + tcp.Payload.Length + 1 == e.RcvNxt)
+        {
+            QueueControl(id, e.SndNxt, e.RcvNxt, TcpFlags.Ack, e.Window);
+            _timeWait.Restart(slot, now + Settings.Msl * 2);
+            return;
+        }
+        // Anything else is an old duplicate: an ACK tells its sender where this side stands (RFC 9293 §3.10.7.4 first).
+        if ((flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || tcp.Payload.Length > 0)
+        {
+            if ((flags & TcpFlags.Syn) == 0 || TryTakeChallengeAck(now))
+                QueueControl(id, e.SndNxt, e.RcvNxt, TcpFlags.Ack, e.Window);
+        }
+        Drop(now, TcpDropReason.TimeWaitSegment, id, true, Summary(tcp));
+    }
+
+    private void EndTimeWait(int slot, Instant now, TcpTransitionCause cause)
+    {
+        var id = _timeWait[slot].Id;
+        _timeWait.Remove(slot);
+        Counters.TimeWait = _timeWait.Count;
+        if (_observers.Length > 0)
+        {
+            if (cause == TcpTransitionCause.TimeWaitExpired)
+                Emit(new TcpEvent { Kind = TcpEventKind.TimerFired, Time = now, Connection = id, Timer = TcpTimerKind.TimeWait });
+            Emit(new TcpEvent { Kind = TcpEventKind.StateChanged, Time = now, Connection = id, From = TcpState.TimeWait, To = TcpState.Closed, Cause = cause });
+        }
+    }
+}

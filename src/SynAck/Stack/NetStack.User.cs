@@ -1,0 +1,231 @@
+using SynAck.Tcp;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Stack;
+
+public sealed partial class NetStack
+{
+    /// <summary>
+    /// Passive OPEN (RFC 9293 §3.10.1) on <paramref name="port"/>: SYNs to it create connections, at most
+    /// <paramref name="backlog"/> half-open plus not-yet-accepted at a time (the excess SYNs are dropped).
+    /// </summary>
+    public void Listen(ushort port, int backlog = 128)
+    {
+        if (port == 0)
+            throw new ArgumentOutOfRangeException(nameof(port), "port 0 cannot be listened on");
+        if (_listeners.ContainsKey(port))
+            throw new InvalidOperationException($"port {port} is already listening");
+        _listeners.Add(port, new TcpListener(port, backlog));
+        if (_observers.Length > 0)
+            Emit(new TcpEvent { Kind = TcpEventKind.StateChanged, Time = _lastNow, Connection = ListenerId(port), From = TcpState.Closed, To = TcpState.Listen, Cause = TcpTransitionCause.PassiveOpen });
+    }
+
+    /// <summary>Stops listening on <paramref name="port"/>; connections not yet accepted are aborted (RST).</summary>
+    public void StopListening(ushort port, Instant now)
+    {
+        if (!_listeners.Remove(port, out var listener))
+            return;
+        List<TcpConnection>? orphans = null;
+        foreach (var c in _connections.Values)
+        {
+            if (c.Listener == listener)
+                (orphans ??= []).Add(c);
+        }
+        if (orphans is not null)
+        {
+            foreach (var c in orphans)
+                c.Abort(now);
+        }
+        if (_observers.Length > 0)
+            Emit(new TcpEvent { Kind = TcpEventKind.StateChanged, Time = now, Connection = ListenerId(port), From = TcpState.Listen, To = TcpState.Closed, Cause = TcpTransitionCause.Close });
+    }
+
+    /// <summary>Takes the oldest established connection waiting on <paramref name="port"/>; false when there is none.</summary>
+    public bool TryAccept(ushort port, out TcpHandle handle)
+    {
+        handle = default;
+        if (!_listeners.TryGetValue(port, out var listener))
+            return false;
+        while (listener.AcceptQueue.TryDequeue(out var c))
+        {
+            if (!c.InAcceptQueue)
+                continue;
+            c.InAcceptQueue = false;
+            listener.Queued--;
+            c.Listener = null;
+            handle = NewHandle(c);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Active OPEN (RFC 9293 §3.10.1): sends a SYN to <paramref name="remote"/>:<paramref name="remotePort"/> at the
+    /// next Poll. With <paramref name="localPort"/> 0 an ephemeral port is chosen per RFC 6056 (algorithm 4).
+    /// Throws when the 4-tuple is in use (including TIME-WAIT) or no ephemeral port is free.
+    /// </summary>
+    public TcpHandle Connect(IpAddress remote, ushort remotePort, Instant now, ushort localPort = 0)
+    {
+        if (remotePort == 0)
+            throw new ArgumentOutOfRangeException(nameof(remotePort), "port 0 cannot be connected to");
+        if (remote.IsV6 != Address.IsV6)
+            throw new ArgumentException("the remote address is of another IP version than this stack's", nameof(remote));
+        _lastNow = now;
+        if (localPort == 0)
+        {
+            localPort = _ports.Select(Address, remote, remotePort, (this, remote, remotePort),
+                static (s, port) => s.Item1.InUse(new ConnectionId(s.Item1.Address, port, s.remote, s.remotePort)));
+            if (localPort == 0)
+                throw new InvalidOperationException("no ephemeral port is free for this destination");
+        }
+        var id = new ConnectionId(Address, localPort, remote, remotePort);
+        if (InUse(id))
+            throw new InvalidOperationException($"{id} is in use");
+        if (_connections.Count >= Settings.MaxConnections)
+            throw new InvalidOperationException("connection limit reached");
+        var c = new TcpConnection(this, id, now);
+        _connections.Add(id, c);
+        var h = NewHandle(c);
+        c.ActiveOpen(now);
+        Reschedule(c);
+        return h;
+    }
+
+    /// <summary>RFC 9293 §3.10.2 SEND: queues bytes; returns how many fit (0 when the buffer is full or the connection is gone).</summary>
+    public int Send(TcpHandle handle, ReadOnlySpan<byte> data, Instant now)
+    {
+        _lastNow = now;
+        var c = Get(handle);
+        int n = c.Send(data);
+        Reschedule(c);
+        return n;
+    }
+
+    /// <summary>
+    /// RFC 9293 §3.10.3 RECEIVE: copies received bytes out; returns how many. 0 means nothing is waiting — check
+    /// <see cref="IsReceiveComplete"/> for the end of the stream and <see cref="Error"/> for a failure.
+    /// </summary>
+    public int Receive(TcpHandle handle, Span<byte> buffer, Instant now)
+    {
+        _lastNow = now;
+        var c = Get(handle);
+        int n = c.Receive(buffer);
+        Reschedule(c);
+        return n;
+    }
+
+    /// <summary>Half-close: a FIN follows the queued data; receiving goes on.</summary>
+    public void Shutdown(TcpHandle handle, Instant now)
+    {
+        _lastNow = now;
+        var c = Get(handle);
+        c.Shutdown(now);
+        Reschedule(c);
+    }
+
+    /// <summary>
+    /// RFC 9293 §3.10.4 CLOSE: FIN after the queued data (RST when received data is left unread, RFC 2525 §2.17).
+    /// The handle is invalid afterwards; the connection finishes its close on its own.
+    /// </summary>
+    public void Close(TcpHandle handle, Instant now)
+    {
+        _lastNow = now;
+        var c = Get(handle);
+        _handles.Remove(handle.Value);
+        c.Close(now);
+        Reschedule(c);
+    }
+
+    /// <summary>RFC 9293 §3.10.5 ABORT: RST, and the connection is gone at once. The handle is invalid afterwards.</summary>
+    public void Abort(TcpHandle handle, Instant now)
+    {
+        _lastNow = now;
+        var c = Get(handle);
+        _handles.Remove(handle.Value);
+        c.Abort(now);
+    }
+
+    /// <summary>The connection's state (CLOSED once it is gone; TIME-WAIT while its 4-tuple is held).</summary>
+    public TcpState State(TcpHandle handle)
+    {
+        var c = Get(handle);
+        if (c.IsReleased)
+            return c.State == TcpState.TimeWait && _timeWait.Contains(c.Id) ? TcpState.TimeWait : TcpState.Closed;
+        return c.State;
+    }
+
+    /// <summary>Why the connection failed, or <see cref="TcpError.None"/>.</summary>
+    public TcpError Error(TcpHandle handle) => Get(handle).Error;
+
+    /// <summary>The connection's 4-tuple.</summary>
+    public ConnectionId GetConnectionId(TcpHandle handle) => Get(handle).Id;
+
+    /// <summary>Bytes received and not yet read.</summary>
+    public int Available(TcpHandle handle) => Get(handle).ReceiveAvailable;
+
+    /// <summary>True once the peer's FIN has arrived and every byte before it has been read (end of stream).</summary>
+    public bool IsReceiveComplete(TcpHandle handle)
+    {
+        var c = Get(handle);
+        return c.FinReceived && c.ReceiveAvailable == 0;
+    }
+
+    /// <summary>Free space in the send buffer (0 after Shutdown).</summary>
+    public int SendSpace(TcpHandle handle) => Get(handle).SendSpace;
+
+    /// <summary>Bytes queued and not yet acknowledged.</summary>
+    public int SendQueued(TcpHandle handle) => Get(handle).SendQueued;
+
+    /// <summary>Switches Nagle's algorithm off (<paramref name="noDelay"/> true) or on for one connection.</summary>
+    public void SetNoDelay(TcpHandle handle, bool noDelay) => Get(handle).Nagle = !noDelay;
+
+    /// <summary>True when any connection or TIME-WAIT entry uses this 4-tuple.</summary>
+    public bool InUse(in ConnectionId id) => _connections.ContainsKey(id) || _timeWait.Contains(id);
+
+    internal TcpConnection Get(TcpHandle handle)
+        => _handles.TryGetValue(handle.Value, out var c) ? c : throw new ArgumentException($"unknown or closed handle {handle.Value}", nameof(handle));
+
+    internal bool TryGetConnection(in ConnectionId id, out TcpConnection connection) => _connections.TryGetValue(id, out connection!);
+
+    private TcpHandle NewHandle(TcpConnection c)
+    {
+        int h = ++_nextHandle;
+        if (h == 0)
+            h = ++_nextHandle;
+        c.Handle = h;
+        _handles.Add(h, c);
+        return new TcpHandle(h);
+    }
+
+    private ConnectionId ListenerId(ushort port) => new(Address, port, default, 0);
+
+    internal void EnqueueAccept(TcpConnection c)
+    {
+        var listener = c.Listener;
+        if (listener is null)
+            return;
+        listener.AcceptQueue.Enqueue(c);
+        listener.Queued++;
+        c.InAcceptQueue = true;
+    }
+
+    internal void OnReleased(TcpConnection c)
+    {
+        _connections.Remove(c.Id);
+        if (c.InAcceptQueue && c.Listener is not null)
+        {
+            c.InAcceptQueue = false;
+            c.Listener.Queued--;
+        }
+        if (c.Handle != 0 && c.UserClosed)
+            _handles.Remove(c.Handle);
+    }
+
+    internal bool TryAddTimeWait(in TimeWaitEntry entry)
+    {
+        bool ok = _timeWait.TryAdd(entry);
+        Counters.TimeWait = _timeWait.Count;
+        return ok;
+    }
+}

@@ -1,0 +1,167 @@
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+internal sealed partial class TcpConnection
+{
+    /// <summary>RFC 9293 §3.10.7: SEGMENT ARRIVES for this connection, dispatched by state.</summary>
+    public void SegmentArrives(TcpPacket seg, Instant now)
+    {
+        if (State == TcpState.SynSent)
+            SynSentArrives(seg, now);
+        else if (State is not (TcpState.Closed or TcpState.Listen or TcpState.TimeWait))
+            OtherwiseArrives(seg, now);
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4: SYN-RECEIVED and the synchronized states, step by step in the RFC's order.</summary>
+    private void OtherwiseArrives(TcpPacket seg, Instant now)
+    {
+        var flags = seg.Flags;
+        int segLen = seg.SegmentLength;
+
+        // First: check the sequence number.
+        if (!IsAcceptable(seg.Seq, segLen))
+        {
+            // A zero window still lets a segment at RCV.NXT carry a valid ACK (RFC 9293 §3.10.7.4 first: "special
+            // allowance should be made to accept valid ACKs"); the text and FIN are dropped.
+            bool ackOnly = RcvWnd == 0 && seg.Seq == RcvNxt && (flags & (TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Syn)) == TcpFlags.Ack && IsSynchronized;
+            if ((flags & TcpFlags.Rst) == 0)
+            {
+                // A duplicate of the SYN that opened a SYN-RECEIVED connection: answer with the SYN-ACK again (as Linux does)
+                // rather than a bare ACK that SYN-SENT would drop.
+                if (State == TcpState.SynReceived && (flags & TcpFlags.Syn) != 0 && seg.Seq == Irs)
+                    SndNxt = Iss;
+                else
+                    _ackNow = true;
+                _stack.MarkDirty(this);
+            }
+            if (ackOnly && ProcessAck(seg, now, out _))
+                FinishFinWait1(now);
+            _stack.Drop(now, TcpDropReason.OutOfWindow, Id, true, NetStackSummary(seg));
+            return;
+        }
+
+        // Second: check the RST bit (RFC 9293 with RFC 5961 §3.2). The sequence test above already dropped a RST
+        // outside the window; exactly at RCV.NXT it resets, elsewhere in the window it only earns a challenge ACK.
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            if (seg.Seq != RcvNxt)
+            {
+                SendChallengeAck(now, TcpDropReason.RstChallenged, seg);
+                return;
+            }
+            RstArrives(now);
+            return;
+        }
+
+        // Third: security — nothing to check (no IPsec or compartments).
+
+        // Fourth: check the SYN bit. In SYN-RECEIVED from a passive OPEN, return to LISTEN; in a synchronized state,
+        // whatever its sequence number, answer with a challenge ACK and drop (RFC 5961 §4.2).
+        if ((flags & TcpFlags.Syn) != 0)
+        {
+            if (State == TcpState.SynReceived && FromPassiveOpen)
+            {
+                ReturnToListen(TcpTransitionCause.RcvSyn, now);
+                return;
+            }
+            SendChallengeAck(now, TcpDropReason.SynChallenged, seg);
+            return;
+        }
+
+        // Fifth: check the ACK field.
+        if ((flags & TcpFlags.Ack) == 0)
+        {
+            _stack.Drop(now, TcpDropReason.NoAck, Id, true, NetStackSummary(seg));
+            return;
+        }
+        if (State == TcpState.SynReceived)
+        {
+            // SND.UNA < SEG.ACK =< SND.NXT: the handshake is done; otherwise <SEQ=SEG.ACK><CTL=RST>.
+            if (!(seg.Ack > SndUna && seg.Ack <= SndMax))
+            {
+                _stack.QueueControl(Id, seg.Ack, default, TcpFlags.Rst);
+                _stack.Drop(now, TcpDropReason.SynReceivedBadAck, Id, true, NetStackSummary(seg));
+                return;
+            }
+            SndWnd = seg.Window;
+            MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
+            SndWl1 = seg.Seq;
+            SndWl2 = seg.Ack;
+            SetState(TcpState.Established, TcpTransitionCause.RcvAck, now);
+            LeaveHalfOpen();
+            if (Listener is not null)
+                _stack.EnqueueAccept(this);
+            if (FinQueued)
+                SetState(TcpState.FinWait1, TcpTransitionCause.Close, now);
+        }
+        if (!ProcessAck(seg, now, out _))
+            return;
+        if (IsReleased)
+            return;
+
+        // Sixth: the URG bit — urgent data is not supported and is treated as ordinary data (RFC 6093 advises against its use).
+
+        // Seventh: process the segment text.
+        bool whole = ProcessText(seg, now);
+
+        // Eighth: check the FIN bit.
+        ProcessFin(seg, now, whole);
+        FinishFinWait1(now);
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4 first: the four cases of the acceptability test, on the window last advertised.</summary>
+    internal bool IsAcceptable(SeqNum seq, int segLen)
+    {
+        uint wnd = RcvWnd;
+        if (segLen == 0)
+            return wnd == 0 ? seq == RcvNxt : seq.InWindow(RcvNxt, wnd);
+        if (wnd == 0)
+            return false;
+        return seq.InWindow(RcvNxt, wnd) || (seq + (segLen - 1)).InWindow(RcvNxt, wnd);
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4 second, for an exactly matching RST, by state.</summary>
+    private void RstArrives(Instant now)
+    {
+        switch (State)
+        {
+            case TcpState.SynReceived when FromPassiveOpen:
+                // Passive OPEN: back to LISTEN; the application never saw this connection (figure 8).
+                ReturnToListen(TcpTransitionCause.RcvRst, now);
+                return;
+            case TcpState.SynReceived:
+                // Active OPEN that met a simultaneous open: "connection refused".
+                Fail(TcpError.Refused, now);
+                CloseAndRelease(TcpTransitionCause.RcvRst, now);
+                return;
+            default:
+                // ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT: "connection reset"; CLOSING, LAST-ACK: the close ends in a reset.
+                Fail(TcpError.Reset, now);
+                CloseAndRelease(TcpTransitionCause.RcvRst, now);
+                return;
+        }
+    }
+
+    private void ReturnToListen(TcpTransitionCause cause, Instant now)
+    {
+        SetState(TcpState.Listen, cause, now);
+        Release();
+    }
+
+    /// <summary>RFC 5961 §3.2/§4.2: &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=ACK&gt;, rate-limited (§7).</summary>
+    private void SendChallengeAck(Instant now, TcpDropReason reason, TcpPacket seg)
+    {
+        if (_stack.TryTakeChallengeAck(now))
+        {
+            _ackNow = true;
+            _stack.MarkDirty(this);
+            _stack.Drop(now, reason, Id, true, NetStackSummary(seg));
+        }
+        else
+        {
+            _stack.Drop(now, TcpDropReason.ChallengeAckLimited, Id, true, NetStackSummary(seg));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using SynAck.Stack;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+internal sealed partial class TcpConnection
+{
+    private bool _ackNow;
+    private bool _forceProbe;
+    private bool _retransmitFirst;
+
+    /// <summary>Sends what is due: SYN or SYN-ACK, a fast retransmission, data and FIN as the windows allow, a pure ACK.</summary>
+    public void Output(Instant now, IPacketSink sink)
+    {
+        if (IsReleased || State is TcpState.Closed or TcpState.Listen or TcpState.TimeWait)
+            return;
+
+        // OPEN (RFC 9293 §3.10.1) and LISTEN third (§3.10.7.2): <SEQ=ISS><CTL=SYN>, or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+        if (SndNxt == Iss && SndUna == Iss)
+        {
+            SendSyn(now, sink);
+            if (State is TcpState.SynSent or TcpState.SynReceived)
+                return;
+        }
+        if (State == TcpState.SynSent)
+            return;
+        if (State == TcpState.SynReceived)
+        {
+            if (_ackNow)
+                SendAck(now, sink);
+            return;
+        }
+
+        if (_retransmitFirst)
+        {
+            _retransmitFirst = false;
+            RetransmitFirst(now, sink);
+        }
+        SendData(now, sink);
+        if (_ackNow)
+            SendAck(now, sink);
+    }
+
+    private void SendSyn(Instant now, IPacketSink sink)
+    {
+        bool retransmission = _retries > 0;
+        var h = new TcpHeaderFields
+        {
+            SourcePort = Id.LocalPort,
+            DestinationPort = Id.RemotePort,
+            Seq = Iss,
+            Flags = TcpFlags.Syn,
+            Window = (ushort)Math.Min(_recv.Free, 65535),
+        };
+        if (State != TcpState.SynSent)
+        {
+            h.Flags |= TcpFlags.Ack;
+            h.Ack = RcvNxt;
+            h.Window = AdvertiseWindow();
+        }
+        // RFC 9293 §3.7.1: a SYN carries the MSS we can receive.
+        h.Options.HasMss = true;
+        h.Options.Mss = OurMss;
+        SndNxt = Iss + 1;
+        if (SndNxt > SndMax)
+            SndMax = SndNxt;
+        if (!retransmission && !_rttTiming)
+            StartRttTiming(now);
+        if (_rtoAt == Instant.MaxValue)
+            _rtoAt = now + _rtt.Rto;
+        ClearAckPending();
+        _stack.SendSegment(Id, h, default, retransmission, now, sink);
+    }
+
+    /// <summary>
+    /// Sends new (or, after a timeout, old) data and the FIN as far as the peer's window and the congestion window
+    /// allow, applying sender-side SWS avoidance (RFC 9293 §3.8.6.2.1) and Nagle (§3.7.4).
+    /// </summary>
+    private void SendData(Instant now, IPacketSink sink)
+    {
+        while (true)
+        {
+            if (FinQueued && SndNxt > FinSeq)
+                return;
+            int offset = SndNxt - SndBufStart;
+            if (offset < 0)
+                return;
+            int unsent = _send.Count - offset;
+            int usable = (SndUna + (int)Math.Min(SndWnd, (uint)Cwnd)) - SndNxt;
+            int len = Math.Min(Math.Min(unsent, SndMss), Math.Max(usable, 0));
+            bool probe = false;
+            if (_forceProbe && len == 0 && unsent > 0)
+            {
+                // Zero-window probe (RFC 9293 §3.8.6.1): one byte past the window.
+                len = 1;
+                probe = true;
+            }
+            _forceProbe = false;
+            bool fin = FinQueued && SndNxt + len == FinSeq;
+            if (len == 0 && !fin)
+            {
+                // Nothing may go. With a closed window, data waiting and nothing in flight, start probing.
+                if (unsent > 0 && SndWnd == 0 && SndMax == SndUna && _rtoAt == Instant.MaxValue && _persistAt == Instant.MaxValue)
+                    _persistAt = now + Duration.Min(Duration.Max(_rtt.Rto, _settings.MinRto), _settings.MaxPersist);
+                return;
+            }
+            if (len > 0 && !probe && !MaySend(len, unsent, fin))
+                return;
+            EmitData(SndNxt, len, fin, now, sink);
+        }
+    }
+
+    /// <summary>Sender SWS avoidance and Nagle: may a segment of <paramref name="len"/> bytes go now?</summary>
+    private bool MaySend(int len, int unsent, bool fin)
+    {
+        if (len >= SndMss || SndNxt < SndMax)
+            return true;        // a full segment, or a retransmission after a timeout
+        bool idle = SndMax == SndUna;
+        if (len == unsent && (!Nagle || idle || fin))
+            return true;        // all that is queued, and Nagle allows it (nothing unacknowledged, or switched off)
+        if (MaxSndWnd > 0 && len >= MaxSndWnd / 2)
+            return true;        // at least half the largest window the peer ever offered
+        // The RFC's override timeout, taken at once when nothing is in flight: otherwise nothing would make progress.
+        return idle;
+    }
+
+    private void EmitData(SeqNum seq, int len, bool fin, Instant now, IPacketSink sink)
+    {
+        int offset = seq - SndBufStart;
+        var payload = _stack.PayloadScratch[..len];
+        _send.CopyTo(offset, payload);
+        bool retransmission = seq < SndMax;
+        var h = new TcpHeaderFields
+        {
+            SourcePort = Id.LocalPort,
+            DestinationPort = Id.RemotePort,
+            Seq = seq,
+            Ack = RcvNxt,
+            Flags = TcpFlags.Ack,
+            Window = AdvertiseWindow(),
+        };
+        if (len > 0 && offset + len == _send.Count)
+            h.Flags |= TcpFlags.Psh;
+        if (fin)
+            h.Flags |= TcpFlags.Fin;
+        SeqNum end = seq + len + (fin ? 1 : 0);
+        if (end > SndNxt)
+            SndNxt = end;
+        if (SndNxt > SndMax)
+            SndMax = SndNxt;
+        if (!retransmission && !_rttTiming)
+            StartRttTiming(now);
+        else if (retransmission && _rttTiming && seq < _rttSeq)
+            _rttTiming = false; // Karn: the timed segment went twice, its ACK cannot be attributed
+        if (_rtoAt == Instant.MaxValue)
+            _rtoAt = now + _rtt.Rto; // RFC 6298 §5.1
+        _persistAt = Instant.MaxValue;
+        ClearAckPending();
+        _stack.SendSegment(Id, h, payload, retransmission, now, sink);
+    }
+
+    /// <summary>Fast retransmit (RFC 5681 §3.2 step 4): the segment at SND.UNA, once.</summary>
+    private void RetransmitFirst(Instant now, IPacketSink sink)
+    {
+        int offset = SndUna - SndBufStart;
+        if (offset < 0 || SndUna >= SndMax)
+            return;
+        int len = Math.Min(Math.Min(_send.Count - offset, SndMss), SndMax - SndUna);
+        bool fin = FinQueued && SndUna + len == FinSeq && SndMax > FinSeq;
+        if (len <= 0 && !fin)
+            return;
+        var saved = SndNxt;
+        EmitData(SndUna, Math.Max(len, 0), fin, now, sink);
+        if (saved > SndNxt)
+            SndNxt = saved;
+    }
+
+    private void SendAck(Instant now, IPacketSink sink)
+    {
+        var h = new TcpHeaderFields
+        {
+            SourcePort = Id.LocalPort,
+            DestinationPort = Id.RemotePort,
+            Seq = SndNxt,
+            Ack = RcvNxt,
+            Flags = TcpFlags.Ack,
+            Window = AdvertiseWindow(),
+        };
+        ClearAckPending();
+        _stack.SendSegment(Id, h, default, false, now, sink);
+    }
+
+    private void StartRttTiming(Instant now)
+    {
+        _rttTiming = true;
+        _rttSeq = SndNxt;
+        _rttStart = now;
+    }
+
+    private void ClearAckPending()
+    {
+        _ackNow = false;
+        _delAckAt = Instant.MaxValue;
+        _unackedBytes = 0;
+    }
+}

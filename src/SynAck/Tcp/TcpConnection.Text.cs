@@ -1,0 +1,173 @@
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+internal sealed partial class TcpConnection
+{
+    private bool _finPending;
+    private SeqNum _finPendingSeq;
+    private int _unackedBytes;
+
+    /// <summary>
+    /// RFC 9293 §3.10.7.4 seventh: in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2, move the text into the receive
+    /// buffer — in order at RCV.NXT, or out of order into its place (bounded) — and decide when to acknowledge.
+    /// Returns false when some of the text could not be kept (outside the window, or the out-of-order bound).
+    /// </summary>
+    private bool ProcessText(TcpPacket seg, Instant now)
+    {
+        var payload = seg.Payload;
+        if (payload.IsEmpty)
+            return true;
+        if (State is not (TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2))
+        {
+            // CLOSE-WAIT, CLOSING, LAST-ACK: the peer's FIN has come, so no text can follow it.
+            _stack.Drop(now, TcpDropReason.DataAfterFin, Id, true, NetStackSummary(seg));
+            return false;
+        }
+        if (UserClosed)
+        {
+            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit).
+            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            CloseAndRelease(TcpTransitionCause.Abort, now);
+            return false;
+        }
+
+        SeqNum seq = seg.Seq + ((seg.Flags & TcpFlags.Syn) != 0 ? 1 : 0);
+        // Trim what precedes RCV.NXT (already received) and what lies past the window we offered.
+        int skip = RcvNxt - seq;
+        if (skip > 0)
+        {
+            if (skip >= payload.Length)
+            {
+                // A pure duplicate: acknowledge at once so the sender learns where we are (RFC 5681 §4.2).
+                _ackNow = true;
+                _stack.MarkDirty(this);
+                return true;
+            }
+            payload = payload[skip..];
+            seq = RcvNxt;
+        }
+        bool whole = true;
+        int room = RcvWndRight - seq;
+        if (room <= 0)
+            return false;
+        if (payload.Length > room)
+        {
+            payload = payload[..room];
+            whole = false;
+        }
+
+        int rangesBefore = _recv.RangeCount;
+        int advance = _recv.Write(RcvNxt, seq, payload);
+        if (advance < 0)
+        {
+            _stack.Drop(now, TcpDropReason.OutOfOrderFull, Id, true, NetStackSummary(seg));
+            AckNow();
+            return false;
+        }
+        if (advance == 0)
+        {
+            // Out of order: a duplicate ACK at once tells the sender of the hole (RFC 9293 §3.8.6.3, RFC 5681 §4.2).
+            AckNow();
+            return whole;
+        }
+        RcvNxt += advance;
+        _unackedBytes += advance;
+        // RFC 9293 §3.8.6.3 / RFC 1122 §4.2.3.2: acknowledge at least every second full-sized segment; when a hole
+        // was just filled, at once (RFC 5681 §4.2); otherwise within the delayed-ACK timeout.
+        if (!_settings.DelayedAck || rangesBefore > 0 || _unackedBytes >= 2 * SndMss)
+            AckNow();
+        else if (_delAckAt == Instant.MaxValue)
+            _delAckAt = now + _settings.DelayedAckTimeout;
+        return whole;
+    }
+
+    /// <summary>RFC 9293 §3.10.7.4 eighth: check the FIN bit (or a FIN held until the data before it arrived).</summary>
+    private void ProcessFin(TcpPacket seg, Instant now, bool textWhole)
+    {
+        if ((seg.Flags & TcpFlags.Fin) != 0 && textWhole && !IsReleased)
+        {
+            SeqNum finSeq = seg.Seq + ((seg.Flags & TcpFlags.Syn) != 0 ? 1 : 0) + seg.Payload.Length;
+            if (finSeq > RcvNxt && !FinReceived)
+            {
+                // Out of order: remember where the FIN sits and take it once the bytes before it arrive.
+                _finPending = true;
+                _finPendingSeq = finSeq;
+                return;
+            }
+            if (finSeq != RcvNxt)
+                return;
+        }
+        else if (!(_finPending && _finPendingSeq == RcvNxt) || IsReleased)
+        {
+            return;
+        }
+        if (FinReceived || State is TcpState.Closed or TcpState.Listen or TcpState.SynSent)
+            return;
+
+        // Advance RCV.NXT over the FIN, tell the application (end of stream), and send an ACK for it.
+        _finPending = false;
+        FinReceived = true;
+        RcvNxt += 1;
+        RcvWndRight = SeqNum.Max(RcvWndRight, RcvNxt);
+        switch (State)
+        {
+            case TcpState.SynReceived:
+            case TcpState.Established:
+                AckNow();
+                SetState(TcpState.CloseWait, TcpTransitionCause.RcvFin, now);
+                break;
+            case TcpState.FinWait1:
+                // Our FIN acknowledged (perhaps in this segment): TIME-WAIT; otherwise both sides are closing at once.
+                if (FinAcked)
+                {
+                    EnterTimeWait(TcpTransitionCause.RcvFinAck, true, now);
+                }
+                else
+                {
+                    AckNow();
+                    SetState(TcpState.Closing, TcpTransitionCause.RcvFin, now);
+                }
+                break;
+            case TcpState.FinWait2:
+                EnterTimeWait(TcpTransitionCause.RcvFin, true, now);
+                break;
+        }
+    }
+
+    private void AckNow()
+    {
+        _ackNow = true;
+        _stack.MarkDirty(this);
+    }
+
+    /// <summary>RFC 9293 §3.10.3 RECEIVE: copy in-order bytes out, and reopen the window when that is worth a segment.</summary>
+    public int Receive(Span<byte> destination)
+    {
+        int n = _recv.Read(destination);
+        if (n > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        {
+            // Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2): only a window that grew by min(buffer/2, MSS) is
+            // announced; a separate window update is only worth it when the last offer had fallen to half or less.
+            int cap = Math.Min(_recv.Capacity, 65535);
+            if (_recv.Free - (int)RcvWnd >= Math.Min(cap / 2, SndMss) && RcvWnd <= (uint)(cap / 2))
+                AckNow();
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// The window to put in an outgoing segment. Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge
+    /// moves only when it can move by at least min(buffer/2, Eff.snd.MSS), and never moves left.
+    /// </summary>
+    private ushort AdvertiseWindow()
+    {
+        int cap = Math.Min(_recv.Capacity, 65535);
+        int free = Math.Min(_recv.Free, cap);
+        int current = (int)RcvWnd;
+        if (free - current >= Math.Min(cap / 2, SndMss) || (current == 0 && free == cap))
+            RcvWndRight = RcvNxt + free;
+        return (ushort)Math.Min(RcvWnd, 65535u);
+    }
+}

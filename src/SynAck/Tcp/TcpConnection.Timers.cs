@@ -1,0 +1,128 @@
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+internal sealed partial class TcpConnection
+{
+    private Instant _rtoAt = Instant.MaxValue;
+    private Instant _persistAt = Instant.MaxValue;
+    private Instant _delAckAt = Instant.MaxValue;
+    private Instant _finWait2At = Instant.MaxValue;
+    private int _retries;
+    private bool _rttTiming;
+    private SeqNum _rttSeq;
+    private Instant _rttStart;
+    private int _dupAcks;
+    private bool _inRecovery;
+    private SeqNum _recover;
+
+    public Instant RetransmissionDeadline => _rtoAt;
+
+    public int Retries => _retries;
+
+    /// <summary>The earliest of this connection's timers, or <see cref="Instant.MaxValue"/>.</summary>
+    public Instant EarliestTimer()
+        => Instant.Min(Instant.Min(_rtoAt, _persistAt), Instant.Min(_delAckAt, _finWait2At));
+
+    /// <summary>Runs every timer that is due (RFC 9293 §3.10.8 timeouts, RFC 6298, RFC 1122 §4.2.3.2).</summary>
+    public void OnTimers(Instant now)
+    {
+        if (_delAckAt <= now)
+        {
+            _delAckAt = Instant.MaxValue;
+            TimerFired(TcpTimerKind.DelayedAck, now);
+            AckNow();
+        }
+        if (_rtoAt <= now)
+        {
+            _rtoAt = Instant.MaxValue;
+            TimerFired(TcpTimerKind.Retransmission, now);
+            OnRetransmissionTimeout(now);
+            if (IsReleased)
+                return;
+        }
+        if (_persistAt <= now)
+        {
+            _persistAt = Instant.MaxValue;
+            TimerFired(TcpTimerKind.Persist, now);
+            _forceProbe = true;
+            _stack.MarkDirty(this);
+        }
+        if (_finWait2At <= now)
+        {
+            _finWait2At = Instant.MaxValue;
+            TimerFired(TcpTimerKind.FinWait2, now);
+            if (State == TcpState.FinWait2)
+            {
+                Fail(TcpError.TimedOut, now);
+                CloseAndRelease(TcpTransitionCause.Timeout, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// RFC 6298 §5.4–5.6: retransmit the earliest unacknowledged segment, back the timer off, restart it; after too
+    /// many tries (SYN retries, SYN-ACK retries, or R2 of RFC 1122 §4.2.3.5) give the connection up as timed out.
+    /// </summary>
+    private void OnRetransmissionTimeout(Instant now)
+    {
+        if (SndUna == SndMax)
+            return;
+        _retries++;
+        int limit = State switch
+        {
+            TcpState.SynSent => _settings.SynRetries,
+            TcpState.SynReceived => _settings.SynAckRetries,
+            _ => _settings.DataRetries,
+        };
+        if (_retries > limit)
+        {
+            // A half-open passive connection was never seen by the application: it just goes (no error to report).
+            if (!(State == TcpState.SynReceived && FromPassiveOpen))
+                Fail(TcpError.TimedOut, now);
+            CloseAndRelease(TcpTransitionCause.Timeout, now);
+            return;
+        }
+        _rtt.BackOff();
+        if (IsSynchronized)
+        {
+            // RFC 5681 §3.1 (4): ssthresh = max(FlightSize / 2, 2·SMSS); cwnd = loss window (1 SMSS).
+            Ssthresh = Math.Max(BytesInFlight / 2, 2 * SndMss);
+            Cwnd = SndMss;
+            _inRecovery = false;
+            _dupAcks = 0;
+        }
+        _rttTiming = false;
+        // Go back to SND.UNA: everything after it is sent again as the windows allow.
+        SndNxt = SndUna;
+        if (SndWnd == 0 && IsSynchronized)
+            _forceProbe = true;
+        _stack.MarkDirty(this);
+    }
+
+    private void TimerFired(TcpTimerKind kind, Instant now)
+    {
+        if (_stack.HasObservers)
+            _stack.Emit(new TcpEvent { Kind = TcpEventKind.TimerFired, Time = now, Connection = Id, Timer = kind });
+    }
+
+    private void StopRetransmissionTimer() => _rtoAt = Instant.MaxValue;
+
+    private void RestartRetransmissionTimer(Instant now) => _rtoAt = now + _rtt.Rto;
+
+    /// <summary>FIN-WAIT-2 must not last forever once the application has closed (Linux <c>tcp_fin_timeout</c>).</summary>
+    private void ArmFinWait2(Instant now)
+    {
+        if (State == TcpState.FinWait2 && UserClosed && _finWait2At == Instant.MaxValue)
+            _finWait2At = now + _settings.FinWait2Timeout;
+    }
+
+    private void ClearTimers()
+    {
+        _rtoAt = Instant.MaxValue;
+        _persistAt = Instant.MaxValue;
+        _delAckAt = Instant.MaxValue;
+        _finWait2At = Instant.MaxValue;
+    }
+}

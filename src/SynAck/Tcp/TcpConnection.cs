@@ -1,0 +1,243 @@
+using SynAck.Stack;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// One connection's transmission control block (RFC 9293 §3.3.1) and the engine that runs it. Split by
+/// concern: this file holds the variables and state changes; <c>.Open</c> the OPEN call and SYN-SENT/LISTEN
+/// arrivals; <c>.Arrive</c> the §3.10.7.4 steps for synchronized states; <c>.Ack</c> the fifth step; <c>.Text</c>
+/// the seventh and eighth; <c>.Output</c> segment generation; <c>.Timers</c> the timeouts; <c>.User</c> SEND,
+/// RECEIVE, CLOSE and ABORT.
+/// </summary>
+internal sealed partial class TcpConnection
+{
+    private readonly NetStack _stack;
+    private readonly TcpSettings _settings;
+    private readonly SendBuffer _send;
+    private readonly ReceiveBuffer _recv;
+    private readonly RttEstimator _rtt;
+
+    public TcpConnection(NetStack stack, in ConnectionId id, Instant now)
+        : this(stack, id, null, now, null)
+    {
+    }
+
+    public TcpConnection(NetStack stack, in ConnectionId id, TcpListener? listener, Instant now, SeqNum? issFloor)
+    {
+        _stack = stack;
+        _settings = stack.Settings;
+        Id = id;
+        Listener = listener;
+        FromPassiveOpen = listener is not null;
+        State = listener is null ? TcpState.Closed : TcpState.Listen;
+        _send = new SendBuffer(_settings.SendBufferSize);
+        _recv = new ReceiveBuffer(_settings.ReceiveBufferSize, _settings.MaxOutOfOrderRanges);
+        _rtt = new RttEstimator(_settings.InitialRto, _settings.MinRto, _settings.MaxRto);
+        Nagle = _settings.Nagle;
+        OurMss = _settings.MssFor(id.LocalAddress.IsV6);
+        // RFC 9293 §3.7.1: without an MSS option the peer is assumed to take 536 (IPv4) or 1220 (IPv6) bytes.
+        SndMss = Math.Min(OurMss, id.LocalAddress.IsV6 ? 1220 : 536);
+        Iss = stack.NewIss(id, now);
+        if (issFloor is { } floor && Iss <= floor)
+            Iss = floor + 1;
+        SndUna = Iss;
+        SndNxt = Iss;
+        SndMax = Iss;
+        SndBufStart = Iss + 1;
+        Cwnd = 10 * SndMss;
+        Ssthresh = int.MaxValue;
+    }
+
+    public ConnectionId Id { get; }
+
+    public TcpState State { get; private set; }
+
+    public TcpError Error { get; private set; }
+
+    /// <summary>The listener that spawned this connection, until the application accepts it.</summary>
+    public TcpListener? Listener { get; set; }
+
+    /// <summary>Opened by a passive OPEN (a listener); a RST in SYN-RECEIVED then returns to LISTEN.</summary>
+    public bool FromPassiveOpen { get; }
+
+    /// <summary>The application's handle, 0 while none was handed out.</summary>
+    public int Handle { get; set; }
+
+    /// <summary>The application called Close (or Abort): it will not read again, and the connection frees itself when done.</summary>
+    public bool UserClosed { get; set; }
+
+    /// <summary>Gone from the connection table (CLOSED, or moved to the TIME-WAIT table).</summary>
+    public bool IsReleased { get; private set; }
+
+    public bool IsDirty { get; set; }
+
+    public bool InAcceptQueue { get; set; }
+
+    /// <summary>The deadline this connection has in the stack's timer heap (long.MaxValue when none).</summary>
+    public long ScheduledAt { get; set; } = long.MaxValue;
+
+    public bool Nagle { get; set; }
+
+    // Send sequence variables (RFC 9293 §3.3.1, figure 3).
+
+    /// <summary>ISS: our initial send sequence number.</summary>
+    public SeqNum Iss { get; private set; }
+
+    /// <summary>SND.UNA: oldest unacknowledged sequence number.</summary>
+    public SeqNum SndUna { get; private set; }
+
+    /// <summary>SND.NXT: next sequence number to send (moves back to SND.UNA when a timeout retransmits).</summary>
+    public SeqNum SndNxt { get; private set; }
+
+    /// <summary>The highest sequence number ever sent plus one: the RFC's SND.NXT for the "ACK of unsent data" test.</summary>
+    public SeqNum SndMax { get; private set; }
+
+    /// <summary>SND.WND: the peer's offered window.</summary>
+    public uint SndWnd { get; private set; }
+
+    /// <summary>SND.WL1: segment sequence number used for the last window update.</summary>
+    public SeqNum SndWl1 { get; private set; }
+
+    /// <summary>SND.WL2: segment acknowledgment number used for the last window update.</summary>
+    public SeqNum SndWl2 { get; private set; }
+
+    /// <summary>The largest window the peer has offered (RFC 9293 §3.8.6.2.1 Max(SND.WND)).</summary>
+    public uint MaxSndWnd { get; private set; }
+
+    /// <summary>Eff.snd.MSS (RFC 9293 §3.7.1): the largest payload we send.</summary>
+    public int SndMss { get; private set; }
+
+    /// <summary>The MSS we announce.</summary>
+    public ushort OurMss { get; }
+
+    /// <summary>The sequence number of the first byte held in the send buffer.</summary>
+    public SeqNum SndBufStart { get; private set; }
+
+    /// <summary>The application has closed its sending side: a FIN follows the queued data at <see cref="FinSeq"/>.</summary>
+    public bool FinQueued { get; private set; }
+
+    public SeqNum FinSeq { get; private set; }
+
+    public bool FinAcked => FinQueued && SndUna > FinSeq;
+
+    // Receive sequence variables (RFC 9293 §3.3.1, figure 4).
+
+    /// <summary>IRS: the peer's initial sequence number.</summary>
+    public SeqNum Irs { get; private set; }
+
+    /// <summary>RCV.NXT: next sequence number expected.</summary>
+    public SeqNum RcvNxt { get; private set; }
+
+    /// <summary>RCV.NXT + RCV.WND as last advertised; never moves left (RFC 9293 §3.8.6).</summary>
+    public SeqNum RcvWndRight { get; private set; }
+
+    /// <summary>RCV.WND as last advertised.</summary>
+    public uint RcvWnd => RcvWndRight > RcvNxt ? (uint)(RcvWndRight - RcvNxt) : 0;
+
+    /// <summary>The peer's FIN has been received (in order).</summary>
+    public bool FinReceived { get; private set; }
+
+    // Congestion control (RFC 5681): slow start, congestion avoidance, fast retransmit (NewReno-style recovery, RFC 6582).
+    public int Cwnd { get; private set; }
+
+    public int Ssthresh { get; private set; }
+
+    public int BytesInFlight => SndMax - SndUna;
+
+    public int ReceiveAvailable => _recv.Readable;
+
+    public int SendQueued => _send.Count;
+
+    public int SendSpace => FinQueued ? 0 : _send.Free;
+
+    public int OutOfOrderRanges => _recv.RangeCount;
+
+    public RttEstimator Rtt => _rtt;
+
+    /// <summary>SYN-SENT and SYN-RECEIVED are not synchronized; every other live state is.</summary>
+    public bool IsSynchronized => State is not (TcpState.Closed or TcpState.Listen or TcpState.SynSent or TcpState.SynReceived);
+
+    /// <summary>Changes state, updates the TCP-MIB counters and reports the transition.</summary>
+    private void SetState(TcpState to, TcpTransitionCause cause, Instant now)
+    {
+        var from = State;
+        if (from == to)
+            return;
+        State = to;
+        var counters = _stack.Counters;
+        if (to == TcpState.SynSent && from == TcpState.Closed)
+            counters.ActiveOpens++;
+        if (from == TcpState.Listen && to is TcpState.SynReceived or TcpState.Established)
+            counters.PassiveOpens++;
+        if ((from is TcpState.SynSent or TcpState.SynReceived && to == TcpState.Closed) || (from == TcpState.SynReceived && to == TcpState.Listen))
+            counters.AttemptFails++;
+        bool wasEstab = from is TcpState.Established or TcpState.CloseWait;
+        bool isEstab = to is TcpState.Established or TcpState.CloseWait;
+        if (wasEstab && to == TcpState.Closed)
+            counters.EstabResets++;
+        if (wasEstab != isEstab)
+            counters.CurrEstab += isEstab ? 1 : -1;
+        if (_stack.HasObservers)
+            _stack.Emit(new TcpEvent { Kind = TcpEventKind.StateChanged, Time = now, Connection = Id, From = from, To = to, Cause = cause });
+    }
+
+    /// <summary>Records an error for the application and reports it.</summary>
+    private void Fail(TcpError error, Instant now)
+    {
+        Error = error;
+        if (error == TcpError.TimedOut)
+            _stack.Counters.Timeouts++;
+        if (_stack.HasObservers)
+            _stack.Emit(new TcpEvent { Kind = TcpEventKind.ConnectionError, Time = now, Connection = Id, Error = error });
+    }
+
+    /// <summary>Goes to CLOSED and leaves the connection table (RFC 9293: "delete the TCB").</summary>
+    private void CloseAndRelease(TcpTransitionCause cause, Instant now)
+    {
+        SetState(TcpState.Closed, cause, now);
+        Release();
+    }
+
+    private void Release()
+    {
+        if (IsReleased)
+            return;
+        IsReleased = true;
+        LeaveHalfOpen();
+        ClearTimers();
+        _recv.ClearRanges();
+        _stack.OnReleased(this);
+    }
+
+    /// <summary>
+    /// Enters TIME-WAIT: the 4-tuple moves to the compact TIME-WAIT table and the full connection is freed. When
+    /// <paramref name="ackFin"/>, the ACK of the peer's FIN is owed and queued. With DemoSkipTimeWait the 4-tuple is
+    /// forgotten instead (demonstration only).
+    /// </summary>
+    private void EnterTimeWait(TcpTransitionCause cause, bool ackFin, Instant now)
+    {
+        if (ackFin)
+            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Ack, AdvertiseWindow());
+        if (_settings.DemoSkipTimeWait)
+        {
+            CloseAndRelease(cause, now);
+            return;
+        }
+        SetState(TcpState.TimeWait, cause, now);
+        var entry = new TimeWaitEntry { Id = Id, SndNxt = SndNxt, RcvNxt = RcvNxt, Window = AdvertiseWindow(), Expiry = now + _settings.Msl * 2 };
+        Release();
+        if (!_stack.TryAddTimeWait(entry))
+            SetState(TcpState.Closed, TcpTransitionCause.TimeWaitExpired, now);
+    }
+
+    /// <summary>Applies the peer's MSS option (RFC 9293 §3.7.1): Eff.snd.MSS = min(their MSS, ours).</summary>
+    private void TakeMss(in TcpOptions options)
+    {
+        int peer = options.HasMss ? options.Mss : (Id.LocalAddress.IsV6 ? 1220 : 536);
+        // A tiny or zero MSS would make us send absurd numbers of segments; clamp like Linux's TCP_MIN_MSS.
+        SndMss = Math.Clamp(Math.Min(peer, (int)OurMss), 64, OurMss);
+        Cwnd = 10 * SndMss;
+    }
+}

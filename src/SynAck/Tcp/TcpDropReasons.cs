@@ -1,0 +1,39 @@
+namespace SynAck.Tcp;
+
+/// <summary>Human-readable text for <see cref="TcpDropReason"/> (constant strings; no allocation).</summary>
+public static class TcpDropReasons
+{
+    /// <summary>One line saying why the segment was dropped, citing the rule.</summary>
+    public static string Describe(TcpDropReason reason) => reason switch
+    {
+        TcpDropReason.None => "not dropped",
+        TcpDropReason.MalformedIp => "malformed IP header",
+        TcpDropReason.IpFragment => "IP fragment (not reassembled)",
+        TcpDropReason.NotTcp => "not a TCP packet",
+        TcpDropReason.WrongAddress => "destination address is not ours",
+        TcpDropReason.MalformedTcp => "malformed TCP header",
+        TcpDropReason.BadChecksum => "bad TCP checksum",
+        TcpDropReason.BadPort => "port 0 or invalid source address",
+        TcpDropReason.NoConnection => "no connection: answered with RST (RFC 9293 §3.10.7.1)",
+        TcpDropReason.RstNoConnection => "RST for no connection: ignored (RFC 9293 §3.10.7.1)",
+        TcpDropReason.ListenRst => "RST in LISTEN: ignored (RFC 9293 §3.10.7.2)",
+        TcpDropReason.ListenAck => "ACK in LISTEN: answered with RST (RFC 9293 §3.10.7.2)",
+        TcpDropReason.ListenNoSyn => "no SYN in LISTEN (RFC 9293 §3.10.7.2)",
+        TcpDropReason.ListenOverflow => "listen backlog full",
+        TcpDropReason.UnacceptableAck => "SYN-SENT: ACK does not cover our SYN, answered with RST (RFC 9293 §3.10.7.3)",
+        TcpDropReason.SynSentRst => "SYN-SENT: RST without acceptable ACK (RFC 9293 §3.10.7.3)",
+        TcpDropReason.SynSentNoSyn => "SYN-SENT: neither SYN nor RST (RFC 9293 §3.10.7.3)",
+        TcpDropReason.OutOfWindow => "sequence number not acceptable (RFC 9293 §3.10.7.4 first)",
+        TcpDropReason.RstChallenged => "RST in window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)",
+        TcpDropReason.SynChallenged => "SYN in synchronized state: challenge ACK (RFC 5961 §4.2)",
+        TcpDropReason.ChallengeAckLimited => "challenge ACK rate limit reached (RFC 5961 §7)",
+        TcpDropReason.NoAck => "ACK bit off (RFC 9293 §3.10.7.4 fifth)",
+        TcpDropReason.SynReceivedBadAck => "SYN-RECEIVED: unacceptable ACK, answered with RST (RFC 9293 §3.10.7.4 fifth)",
+        TcpDropReason.AckAboveSndNxt => "ACK of unsent data: answered with ACK (RFC 9293 §3.10.7.4 fifth)",
+        TcpDropReason.OutOfOrderFull => "out-of-order queue full",
+        TcpDropReason.TimeWaitRst => "RST in TIME-WAIT: ignored (RFC 1337)",
+        TcpDropReason.TimeWaitSegment => "segment in TIME-WAIT",
+        TcpDropReason.DataAfterFin => "data after FIN",
+        _ => "unknown",
+    };
+}

@@ -1,0 +1,106 @@
+using SynAck.Time;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// The knobs of one <see cref="Stack.NetStack"/>. Defaults follow RFC 9293 and its companions, with Linux's
+/// choices where the RFCs leave room (noted per setting). Memory bounds (buffers, backlog, TIME-WAIT table)
+/// are settings too, so that hostile input can never grow the stack without limit.
+/// </summary>
+public sealed class TcpSettings
+{
+    /// <summary>The defaults.</summary>
+    public static TcpSettings Default { get; } = new();
+
+    /// <summary>Maximum segment lifetime. TIME-WAIT lasts 2 × MSL (RFC 9293 §3.4.2). Default 30 s, so 60 s like Linux.</summary>
+    public Duration Msl { get; init; } = Duration.FromSeconds(30);
+
+    /// <summary>SYN retransmissions before an active open fails with <see cref="TcpError.TimedOut"/> (Linux <c>tcp_syn_retries</c>, 6).</summary>
+    public int SynRetries { get; init; } = 6;
+
+    /// <summary>SYN-ACK retransmissions before a half-open passive connection is dropped (Linux <c>tcp_synack_retries</c>, 5).</summary>
+    public int SynAckRetries { get; init; } = 5;
+
+    /// <summary>
+    /// Retransmissions of data or FIN (and zero-window probes without answer) before the connection fails with
+    /// <see cref="TcpError.TimedOut"/> (Linux <c>tcp_retries2</c>, 15; RFC 1122 §4.2.3.5 R2).
+    /// </summary>
+    public int DataRetries { get; init; } = 15;
+
+    /// <summary>RTO before any RTT sample (RFC 6298 §2.1: 1 s).</summary>
+    public Duration InitialRto { get; init; } = Duration.FromSeconds(1);
+
+    /// <summary>
+    /// Lower bound of the RTO. RFC 6298 §2.4 says 1 s; SynAck follows Linux's 200 ms (as RFC 6298 allows an
+    /// implementation to choose), since on fast paths a 1 s floor turns every loss into a long stall.
+    /// </summary>
+    public Duration MinRto { get; init; } = Duration.FromMilliseconds(200);
+
+    /// <summary>Upper bound of the RTO after backoff (Linux <c>TCP_RTO_MAX</c>, 120 s; RFC 6298 §2.5 allows ≥ 60 s).</summary>
+    public Duration MaxRto { get; init; } = Duration.FromSeconds(120);
+
+    /// <summary>Delayed-ACK timeout (RFC 1122 §4.2.3.2: under 0.5 s; RFC 9293 §3.8.6.3: at most 200 ms recommended). Default 40 ms like Linux's minimum.</summary>
+    public Duration DelayedAckTimeout { get; init; } = Duration.FromMilliseconds(40);
+
+    /// <summary>Whether ACKs are delayed at all. When true an ACK still goes out for at least every second full-sized segment.</summary>
+    public bool DelayedAck { get; init; } = true;
+
+    /// <summary>Nagle's algorithm (RFC 9293 §3.7.4) for new connections; each connection can switch it with <c>SetNoDelay</c>.</summary>
+    public bool Nagle { get; init; } = true;
+
+    /// <summary>Link MTU. The MSS we announce is MTU − 40 for IPv4 and MTU − 60 for IPv6 (RFC 9293 §3.7.1).</summary>
+    public int Mtu { get; init; } = 1500;
+
+    /// <summary>Send buffer capacity in bytes per connection.</summary>
+    public int SendBufferSize { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Receive buffer capacity in bytes per connection: the largest window we offer. Without window scaling
+    /// the offered window is capped at 65,535.
+    /// </summary>
+    public int ReceiveBufferSize { get; init; } = 64 * 1024;
+
+    /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
+    public int MaxOutOfOrderRanges { get; init; } = 8;
+
+    /// <summary>FIN-WAIT-2 timeout for connections the application has fully closed (Linux <c>tcp_fin_timeout</c>, 60 s).</summary>
+    public Duration FinWait2Timeout { get; init; } = Duration.FromSeconds(60);
+
+    /// <summary>Upper bound of the persist timer (zero-window probe) interval.</summary>
+    public Duration MaxPersist { get; init; } = Duration.FromSeconds(60);
+
+    /// <summary>Challenge ACKs (RFC 5961 §3.2, §4.2) sent per second for the whole stack, at most (RFC 5961 §7).</summary>
+    public int ChallengeAckLimit { get; init; } = 1000;
+
+    /// <summary>Entries the TIME-WAIT table holds at most (Linux <c>tcp_max_tw_buckets</c>); beyond it a closing connection skips TIME-WAIT.</summary>
+    public int MaxTimeWait { get; init; } = 262_144;
+
+    /// <summary>Full connections the stack holds at most; SYNs beyond it are dropped.</summary>
+    public int MaxConnections { get; init; } = 65_536;
+
+    /// <summary>Lowest ephemeral port (Linux <c>ip_local_port_range</c> starts at 32768).</summary>
+    public ushort EphemeralPortMin { get; init; } = 32768;
+
+    /// <summary>Highest ephemeral port (Linux <c>ip_local_port_range</c> ends at 60999).</summary>
+    public ushort EphemeralPortMax { get; init; } = 60999;
+
+    /// <summary>
+    /// DEMONSTRATION ONLY — breaks TCP on purpose. The active closer goes straight to CLOSED instead of
+    /// TIME-WAIT and forgets the 4-tuple, so a retransmitted FIN is answered with RST and a delayed old segment
+    /// can land in a new connection on the same 4-tuple. Exists to show why TIME-WAIT exists; never use it otherwise.
+    /// </summary>
+    public bool DemoSkipTimeWait { get; init; }
+
+    /// <summary>
+    /// DEMONSTRATION ONLY — breaks TCP on purpose. The passive side counts a connection established on the SYN
+    /// alone (a two-way handshake) and accepts data for it, so an old duplicate SYN creates a connection nobody
+    /// wants. Exists to show why the handshake has three steps; never use it otherwise.
+    /// </summary>
+    public bool DemoTwoWayHandshake { get; init; }
+
+    /// <summary>Whether any demonstration switch is on (observers then accept the demonstration-only transitions).</summary>
+    public bool AnyDemonstration => DemoSkipTimeWait || DemoTwoWayHandshake;
+
+    /// <summary>The MSS we announce for an address family (RFC 9293 §3.7.1: MTU minus fixed IP and TCP headers).</summary>
+    public ushort MssFor(bool ipv6) => (ushort)Math.Clamp(Mtu - (ipv6 ? 60 : 40), 64, 65535);
+}

@@ -1,0 +1,23 @@
+namespace SynAck.Tcp;
+
+/// <summary>The timers a connection runs (RFC 9293 §3.8, RFC 6298, RFC 1122 §4.2.3).</summary>
+public enum TcpTimerKind : byte
+{
+    /// <summary>No timer.</summary>
+    None,
+
+    /// <summary>Retransmission of SYN, SYN-ACK, data or FIN (RFC 6298).</summary>
+    Retransmission,
+
+    /// <summary>Zero-window probe (RFC 9293 §3.8.6.1).</summary>
+    Persist,
+
+    /// <summary>Delayed acknowledgment (RFC 9293 §3.8.6.3).</summary>
+    DelayedAck,
+
+    /// <summary>FIN-WAIT-2 timeout for an application-closed connection.</summary>
+    FinWait2,
+
+    /// <summary>The 2MSL wait of TIME-WAIT (RFC 9293 §3.4.2).</summary>
+    TimeWait,
+}

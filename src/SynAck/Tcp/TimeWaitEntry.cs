@@ -1,0 +1,25 @@
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// What TIME-WAIT needs of a finished connection (RFC 9293 §3.10.7.4, TIME-WAIT in each step): the 4-tuple, where
+/// each direction's sequence space ended, and when the 2MSL wait ends. A few dozen bytes instead of a full TCB.
+/// </summary>
+internal struct TimeWaitEntry
+{
+    public ConnectionId Id;
+
+    /// <summary>Our SND.NXT: one past our FIN.</summary>
+    public SeqNum SndNxt;
+
+    /// <summary>Our RCV.NXT: one past the peer's FIN.</summary>
+    public SeqNum RcvNxt;
+
+    public ushort Window;
+
+    public Instant Expiry;
+
+    public bool InUse;
+}

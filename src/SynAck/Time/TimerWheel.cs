@@ -1,0 +1,173 @@
+namespace SynAck.Time;
+
+/// <summary>
+/// A hashed timing wheel (Varghese and Lauck, 1987) over small integer ids chosen by the owner. Scheduling and
+/// cancelling are O(1); expiry walks the slots between the last poll and now, at most one revolution; an entry
+/// fires only once its exact deadline has passed, so the wheel's tick size never changes when a timer fires.
+/// Memory is one slot array plus four ints per id, reused: nothing is allocated per timer once ids are sized.
+/// </summary>
+internal sealed class TimerWheel
+{
+    private const int None = -1;
+    private readonly long _tick;
+    private readonly int _mask;
+    private readonly int[] _heads;
+    private long[] _deadline = [];
+    private int[] _next = [];
+    private int[] _prev = [];
+    private int[] _slot = [];
+    private long _cursor;
+    private bool _cursorSet;
+    private Instant _cachedNext = Instant.MaxValue;
+    private bool _cacheValid = true;
+
+    /// <param name="tick">Width of one slot.</param>
+    /// <param name="slotCountPowerOfTwo">Number of slots; rounded up to a power of two.</param>
+    public TimerWheel(Duration tick, int slotCountPowerOfTwo)
+    {
+        _tick = Math.Max(1, tick.Nanoseconds);
+        int slots = 1;
+        while (slots < slotCountPowerOfTwo)
+            slots <<= 1;
+        _mask = slots - 1;
+        _heads = new int[slots];
+        Array.Fill(_heads, None);
+    }
+
+    public int Count { get; private set; }
+
+    public bool IsScheduled(int id) => id < _slot.Length && _slot[id] != None;
+
+    public Instant DeadlineOf(int id) => new(_deadline[id]);
+
+    /// <summary>Schedules (or reschedules) <paramref name="id"/> to fire at <paramref name="deadline"/>.</summary>
+    public void Schedule(int id, Instant deadline)
+    {
+        EnsureCapacity(id + 1);
+        if (_slot[id] != None)
+            Unlink(id);
+        long t = deadline.Nanoseconds / _tick;
+        if (!_cursorSet)
+        {
+            _cursor = t;
+            _cursorSet = true;
+        }
+        // A deadline already behind the cursor goes in the cursor's slot so the next expiry pass sees it.
+        long effective = Math.Max(t, _cursor);
+        int slot = (int)(effective & _mask);
+        _deadline[id] = deadline.Nanoseconds;
+        _slot[id] = slot;
+        _prev[id] = None;
+        _next[id] = _heads[slot];
+        if (_heads[slot] != None)
+            _prev[_heads[slot]] = id;
+        _heads[slot] = id;
+        Count++;
+        if (_cacheValid && deadline < _cachedNext)
+            _cachedNext = deadline;
+    }
+
+    public void Cancel(int id)
+    {
+        if (id < _slot.Length && _slot[id] != None)
+            Unlink(id);
+    }
+
+    /// <summary>Takes one entry whose deadline is at or before <paramref name="now"/>; false when none is left.</summary>
+    public bool TryPopExpired(Instant now, out int id)
+    {
+        id = None;
+        long nowTick = now.Nanoseconds / _tick;
+        if (Count == 0)
+        {
+            _cursor = Math.Max(_cursor, nowTick);
+            return false;
+        }
+        // Slots more than one revolution behind hold nothing the last revolution's slots do not also cover.
+        if (nowTick - _cursor > _mask)
+            _cursor = nowTick - _mask;
+        while (true)
+        {
+            int slot = (int)(_cursor & _mask);
+            for (int e = _heads[slot]; e != None; e = _next[e])
+            {
+                if (_deadline[e] <= now.Nanoseconds)
+                {
+                    Unlink(e);
+                    id = e;
+                    return true;
+                }
+            }
+            if (_cursor >= nowTick)
+                return false;
+            _cursor++;
+        }
+    }
+
+    /// <summary>The earliest deadline held, or <see cref="Instant.MaxValue"/>; cached between changes.</summary>
+    public Instant NextDeadline
+    {
+        get
+        {
+            if (_cacheValid)
+                return _cachedNext;
+            _cachedNext = ComputeNext();
+            _cacheValid = true;
+            return _cachedNext;
+        }
+    }
+
+    private Instant ComputeNext()
+    {
+        if (Count == 0)
+            return Instant.MaxValue;
+        // Walk one revolution from the cursor: the first slot holding an entry due within its own tick holds the minimum.
+        for (long t = _cursor; t <= _cursor + _mask; t++)
+        {
+            long limit = (t + 1) * _tick;
+            long best = long.MaxValue;
+            for (int e = _heads[(int)(t & _mask)]; e != None; e = _next[e])
+            {
+                if (_deadline[e] < limit && _deadline[e] < best)
+                    best = _deadline[e];
+            }
+            if (best != long.MaxValue)
+                return new Instant(best);
+        }
+        // Everything lies more than a revolution ahead: take the minimum the slow way.
+        long min = long.MaxValue;
+        for (int s = 0; s <= _mask; s++)
+        {
+            for (int e = _heads[s]; e != None; e = _next[e])
+                min = Math.Min(min, _deadline[e]);
+        }
+        return new Instant(min);
+    }
+
+    private void Unlink(int id)
+    {
+        int slot = _slot[id];
+        if (_prev[id] != None)
+            _next[_prev[id]] = _next[id];
+        else
+            _heads[slot] = _next[id];
+        if (_next[id] != None)
+            _prev[_next[id]] = _prev[id];
+        _slot[id] = None;
+        Count--;
+        _cacheValid = false;
+    }
+
+    private void EnsureCapacity(int n)
+    {
+        if (n <= _slot.Length)
+            return;
+        int size = Math.Max(n, Math.Max(16, _slot.Length * 2));
+        int old = _slot.Length;
+        Array.Resize(ref _deadline, size);
+        Array.Resize(ref _next, size);
+        Array.Resize(ref _prev, size);
+        Array.Resize(ref _slot, size);
+        _slot.AsSpan(old).Fill(None);
+    }
+}
