@@ -126,18 +126,21 @@ public sealed partial class NetStack
 
     /// <summary>
     /// RFC 9293 §3.10.4 CLOSE: FIN after the queued data (RST when received data is left unread, RFC 2525 §2.17).
-    /// The handle is invalid afterwards; the connection finishes its close on its own.
+    /// The connection finishes its close on its own; the handle stays readable (<see cref="State"/>, <see cref="Error"/>)
+    /// until the connection is gone, and then retires: <see cref="State"/> says CLOSED, and a later failure is
+    /// reported only as a <see cref="TcpEventKind.ConnectionError"/> event.
     /// </summary>
     public void Close(TcpHandle handle, Instant now)
     {
         _lastNow = now;
         var c = Get(handle);
-        _handles.Remove(handle.Value);
         c.Close(now);
+        if (c.IsReleased)
+            _handles.Remove(handle.Value);
         Reschedule(c);
     }
 
-    /// <summary>RFC 9293 §3.10.5 ABORT: RST, and the connection is gone at once. The handle is invalid afterwards.</summary>
+    /// <summary>RFC 9293 §3.10.5 ABORT: RST, and the connection is gone at once; the handle retires.</summary>
     public void Abort(TcpHandle handle, Instant now)
     {
         _lastNow = now;
@@ -146,17 +149,23 @@ public sealed partial class NetStack
         c.Abort(now);
     }
 
-    /// <summary>The connection's state (CLOSED once it is gone; TIME-WAIT while its 4-tuple is held).</summary>
+    /// <summary>The connection's state: CLOSED once it is gone (or its handle retired), TIME-WAIT while its 4-tuple is held.</summary>
     public TcpState State(TcpHandle handle)
     {
-        var c = Get(handle);
+        if (!_handles.TryGetValue(handle.Value, out var c))
+            return IsRetired(handle) ? TcpState.Closed : throw UnknownHandle(handle);
         if (c.IsReleased)
             return c.State == TcpState.TimeWait && _timeWait.Contains(c.Id) ? TcpState.TimeWait : TcpState.Closed;
         return c.State;
     }
 
-    /// <summary>Why the connection failed, or <see cref="TcpError.None"/>.</summary>
-    public TcpError Error(TcpHandle handle) => Get(handle).Error;
+    /// <summary>Why the connection failed, or <see cref="TcpError.None"/> (also for a retired handle).</summary>
+    public TcpError Error(TcpHandle handle)
+    {
+        if (!_handles.TryGetValue(handle.Value, out var c))
+            return IsRetired(handle) ? TcpError.None : throw UnknownHandle(handle);
+        return c.Error;
+    }
 
     /// <summary>The connection's 4-tuple.</summary>
     public ConnectionId GetConnectionId(TcpHandle handle) => Get(handle).Id;
@@ -184,7 +193,16 @@ public sealed partial class NetStack
     public bool InUse(in ConnectionId id) => _connections.ContainsKey(id) || _timeWait.Contains(id);
 
     internal TcpConnection Get(TcpHandle handle)
-        => _handles.TryGetValue(handle.Value, out var c) ? c : throw new ArgumentException($"unknown or closed handle {handle.Value}", nameof(handle));
+        => _handles.TryGetValue(handle.Value, out var c) ? c : throw UnknownHandle(handle);
+
+    private bool IsRetired(TcpHandle handle) => handle.Value > 0 && handle.Value <= _nextHandle;
+
+    private static ArgumentException UnknownHandle(TcpHandle handle)
+        => new($"handle {handle.Value} is unknown or retired (closed and gone)", nameof(handle));
+
+    /// <summary>The state of whatever holds <paramref name="id"/>: a connection, a TIME-WAIT entry, or nothing (CLOSED).</summary>
+    internal TcpState StateOf(in ConnectionId id)
+        => _connections.TryGetValue(id, out var c) ? c.State : _timeWait.Contains(id) ? TcpState.TimeWait : TcpState.Closed;
 
     internal bool TryGetConnection(in ConnectionId id, out TcpConnection connection) => _connections.TryGetValue(id, out connection!);
 

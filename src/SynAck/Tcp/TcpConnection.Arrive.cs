@@ -20,6 +20,17 @@ internal sealed partial class TcpConnection
         var flags = seg.Flags;
         int segLen = seg.SegmentLength;
 
+        // A SYN-ACK repeating the SYN we already hold, in SYN-RECEIVED: its SYN is old and only its ACK is new
+        // (RFC 9293 §3.10.7.4 first: "only the new parts are processed"). This is how a simultaneous open completes
+        // (figure 7, line 6), since the whole segment would fail the acceptability test.
+        if (State == TcpState.SynReceived && (flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == (TcpFlags.Syn | TcpFlags.Ack)
+            && seg.Seq == Irs && seg.Payload.IsEmpty)
+        {
+            if (AcceptHandshakeAck(seg, now))
+                FinishFinWait1(now);
+            return;
+        }
+
         // First: check the sequence number.
         if (!IsAcceptable(seg.Seq, segLen))
         {
@@ -76,26 +87,8 @@ internal sealed partial class TcpConnection
             _stack.Drop(now, TcpDropReason.NoAck, Id, true, NetStackSummary(seg));
             return;
         }
-        if (State == TcpState.SynReceived)
-        {
-            // SND.UNA < SEG.ACK =< SND.NXT: the handshake is done; otherwise <SEQ=SEG.ACK><CTL=RST>.
-            if (!(seg.Ack > SndUna && seg.Ack <= SndMax))
-            {
-                _stack.QueueControl(Id, seg.Ack, default, TcpFlags.Rst);
-                _stack.Drop(now, TcpDropReason.SynReceivedBadAck, Id, true, NetStackSummary(seg));
-                return;
-            }
-            SndWnd = seg.Window;
-            MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
-            SndWl1 = seg.Seq;
-            SndWl2 = seg.Ack;
-            SetState(TcpState.Established, TcpTransitionCause.RcvAck, now);
-            LeaveHalfOpen();
-            if (Listener is not null)
-                _stack.EnqueueAccept(this);
-            if (FinQueued)
-                SetState(TcpState.FinWait1, TcpTransitionCause.Close, now);
-        }
+        if (State == TcpState.SynReceived && !AcceptHandshakeAck(seg, now))
+            return;
         if (!ProcessAck(seg, now, out _))
             return;
         if (IsReleased)
@@ -109,6 +102,41 @@ internal sealed partial class TcpConnection
         // Eighth: check the FIN bit.
         ProcessFin(seg, now, whole);
         FinishFinWait1(now);
+    }
+
+    /// <summary>
+    /// RFC 9293 §3.10.7.4 fifth, SYN-RECEIVED: SND.UNA &lt; SEG.ACK =&lt; SND.NXT completes the handshake (ESTABLISHED,
+    /// window taken from the segment); any other ACK gets &lt;SEQ=SEG.ACK&gt;&lt;CTL=RST&gt;. False when the segment is dropped.
+    /// </summary>
+    private bool AcceptHandshakeAck(TcpPacket seg, Instant now)
+    {
+        if (!(seg.Ack > SndUna && seg.Ack <= SndMax))
+        {
+            _stack.QueueControl(Id, seg.Ack, default, TcpFlags.Rst);
+            _stack.Drop(now, TcpDropReason.SynReceivedBadAck, Id, true, NetStackSummary(seg));
+            return false;
+        }
+        SndWnd = seg.Window;
+        MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
+        SndWl1 = seg.Seq;
+        SndWl2 = seg.Ack;
+        SetState(TcpState.Established, TcpTransitionCause.RcvAck, now);
+        LeaveHalfOpen();
+        if (Listener is not null)
+            _stack.EnqueueAccept(this);
+        if (FinQueued)
+            SetState(TcpState.FinWait1, TcpTransitionCause.Close, now);
+        if (seg.Ack > SndUna)
+        {
+            SndUna = seg.Ack;
+            if (_rttTiming && SndUna >= _rttSeq)
+                SampleRtt(now);
+            _retries = 0;
+            if (SndUna == SndMax)
+                StopRetransmissionTimer();
+            _stack.MarkDirty(this);
+        }
+        return true;
     }
 
     /// <summary>RFC 9293 §3.10.7.4 first: the four cases of the acceptability test, on the window last advertised.</summary>

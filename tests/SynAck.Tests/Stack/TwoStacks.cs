@@ -1,0 +1,135 @@
+using SynAck.Diagnostics;
+using SynAck.Stack;
+using SynAck.Tcp;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tests.Stack;
+
+/// <summary>
+/// A tiny two-host harness (not the simulator): a client and a server stack joined by a wire with a fixed
+/// one-way latency, a list of packets in flight, exact virtual time, an optional drop rule, and a
+/// <see cref="TransitionChecker"/> on each side that every test ends by checking.
+/// </summary>
+internal sealed class TwoStacks
+{
+    public static readonly IpAddress ClientAddress = IpAddress.V4(10, 0, 0, 1);
+    public static readonly IpAddress ServerAddress = IpAddress.V4(10, 0, 0, 2);
+
+    private readonly List<(Instant At, bool ToServer, byte[] Packet)> _inFlight = [];
+    private readonly Sink _clientSink;
+    private readonly Sink _serverSink;
+
+    public TwoStacks(TcpSettings? client = null, TcpSettings? server = null, ulong seed = 1)
+    {
+        var cs = client ?? TcpSettings.Default;
+        var ss = server ?? client ?? TcpSettings.Default;
+        Client = new NetStack(ClientAddress, cs, new SplitMix64Random(seed));
+        Server = new NetStack(ServerAddress, ss, new SplitMix64Random(seed + 1000));
+        ClientChecker = new TransitionChecker(cs.AnyDemonstration);
+        ServerChecker = new TransitionChecker(ss.AnyDemonstration);
+        Client.AddObserver(ClientChecker);
+        Server.AddObserver(ServerChecker);
+        Client.AddObserver(ClientLog);
+        Server.AddObserver(ServerLog);
+        _clientSink = new Sink(this, true);
+        _serverSink = new Sink(this, false);
+    }
+
+    public NetStack Client { get; }
+
+    public NetStack Server { get; }
+
+    public TransitionChecker ClientChecker { get; }
+
+    public TransitionChecker ServerChecker { get; }
+
+    public EventLog ClientLog { get; } = new();
+
+    public EventLog ServerLog { get; } = new();
+
+    public Instant Now { get; private set; }
+
+    public Duration Latency { get; set; } = Duration.FromMilliseconds(10);
+
+    /// <summary>Returns true to drop a segment instead of putting it on the wire.</summary>
+    public Func<SegmentRecord, bool>? DropRule { get; set; }
+
+    /// <summary>Every segment put on the wire (dropped ones too, with <see cref="Dropped"/> listing them).</summary>
+    public List<SegmentRecord> Wire { get; } = [];
+
+    public List<SegmentRecord> Dropped { get; } = [];
+
+    public int InFlight => _inFlight.Count;
+
+    public void RunFor(Duration d) => RunUntil(() => false, Now + d);
+
+    public void RunUntil(Instant limit) => RunUntil(() => false, limit);
+
+    /// <summary>Advances virtual time event by event until <paramref name="done"/> holds or <paramref name="limit"/> is reached.</summary>
+    public bool RunUntil(Func<bool> done, Instant limit)
+    {
+        for (int guard = 0; guard < 5_000_000; guard++)
+        {
+            PollBoth();
+            if (done())
+                return true;
+            Instant next = Instant.Min(Client.NextDeadline, Server.NextDeadline);
+            foreach (var p in _inFlight)
+                next = Instant.Min(next, p.At);
+            if (next > limit)
+            {
+                Now = limit;
+                PollBoth();
+                return done();
+            }
+            if (next > Now)
+                Now = next;
+            DeliverDue();
+        }
+        throw new InvalidOperationException("harness made no progress");
+    }
+
+    /// <summary>Runs until nothing is in flight and no timer is due before <paramref name="limit"/>.</summary>
+    public void RunUntilIdle(Instant limit) => RunUntil(limit);
+
+    public void Check()
+    {
+        ClientChecker.ThrowIfViolated();
+        ServerChecker.ThrowIfViolated();
+    }
+
+    private void PollBoth()
+    {
+        Client.Poll(Now, _clientSink);
+        Server.Poll(Now, _serverSink);
+    }
+
+    private void DeliverDue()
+    {
+        for (int i = 0; i < _inFlight.Count; i++)
+        {
+            var (at, toServer, packet) = _inFlight[i];
+            if (at > Now)
+                continue;
+            _inFlight.RemoveAt(i);
+            i--;
+            (toServer ? Server : Client).Deliver(packet, Now);
+        }
+    }
+
+    private sealed class Sink(TwoStacks h, bool fromClient) : IPacketSink
+    {
+        public void Send(ReadOnlySpan<byte> ipPacket)
+        {
+            var rec = SegmentRecord.Parse(h.Now, fromClient, ipPacket);
+            h.Wire.Add(rec);
+            if (h.DropRule?.Invoke(rec) == true)
+            {
+                h.Dropped.Add(rec);
+                return;
+            }
+            h._inFlight.Add((h.Now + h.Latency, fromClient, rec.Packet));
+        }
+    }
+}
