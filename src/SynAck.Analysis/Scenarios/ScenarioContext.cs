@@ -101,6 +101,9 @@ internal sealed class ScenarioContext
             _autoAccept.Add(port);
     }
 
+    /// <summary>From now on the server's application accepts every connection waiting on <paramref name="port"/> as soon as it is there.</summary>
+    public void AutoAccept(ushort port) => _autoAccept.Add(port);
+
     public AppSocket Connect(ushort remotePort, ushort localPort = 0)
     {
         var h = Client.Connect(ServerAddress, remotePort, Now, localPort);
