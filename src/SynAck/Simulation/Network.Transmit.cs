@@ -1,0 +1,171 @@
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Simulation;
+
+public sealed partial class Network
+{
+    /// <summary>
+    /// Puts a packet emitted by <paramref name="from"/> on the network at <see cref="Now"/>: route,
+    /// scripted rules (not for injected packets), then the link's own behaviour.
+    /// </summary>
+    internal void Transmit(SimHost from, ReadOnlySpan<byte> packet, bool injected)
+    {
+        long id = ++_nextPacketId;
+        SimHost? to = Route(packet);
+        Emit(injected ? SimEventKind.Injected : SimEventKind.Sent, id, from, to, packet);
+        if (to is null || !_links.TryGetValue((from.Index, to.Index), out var link))
+        {
+            Emit(SimEventKind.Dropped, id, from, to, packet, SimReason.NoRoute);
+            return;
+        }
+
+        Duration ruleDelay = Duration.Zero;
+        bool duplicate = false;
+        if (!injected && _rules.Count > 0)
+        {
+            var view = new SimPacket(from, to, packet);
+            foreach (var rule in _rules)
+            {
+                if (!rule.Apply(view))
+                    continue;
+                switch (rule.Action)
+                {
+                    case PacketAction.Drop:
+                        Emit(SimEventKind.Dropped, id, from, to, packet, SimReason.Rule);
+                        return;
+                    case PacketAction.Delay:
+                        ruleDelay += rule.Delay;
+                        Emit(SimEventKind.Delayed, id, from, to, packet, SimReason.Rule, rule.Delay);
+                        break;
+                    case PacketAction.Duplicate:
+                        duplicate = true;
+                        break;
+                }
+            }
+        }
+
+        Carry(link, id, packet, ruleDelay);
+        if (duplicate)
+        {
+            long copyId = ++_nextPacketId;
+            Emit(SimEventKind.Duplicated, copyId, from, to, packet, SimReason.Rule, relatedId: id);
+            Carry(link, copyId, packet, ruleDelay);
+        }
+    }
+
+    /// <summary>The host owning the destination address of an IPv4 or IPv6 packet, or null.</summary>
+    private SimHost? Route(ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length < 1)
+            return null;
+        IpAddress dst;
+        switch (packet[0] >> 4)
+        {
+            case 4 when packet.Length >= 20:
+                dst = IpAddress.Read(packet.Slice(16, 4), isV6: false);
+                break;
+            case 6 when packet.Length >= 40:
+                dst = IpAddress.Read(packet.Slice(24, 16), isV6: true);
+                break;
+            default:
+                return null;
+        }
+        return _hostsByAddress.GetValueOrDefault(dst);
+    }
+
+    /// <summary>
+    /// One direction of a link carrying one packet: MTU, queue, serialization, loss, latency and
+    /// jitter (first-in first-out), corruption, reordering, duplication, in that order.
+    /// </summary>
+    private void Carry(SimLink link, long id, ReadOnlySpan<byte> packet, Duration extraDelay)
+    {
+        var p = link.Profile;
+        var from = link.From;
+        var to = link.To;
+        if (p.Mtu > 0 && packet.Length > p.Mtu)
+        {
+            Emit(SimEventKind.Dropped, id, from, to, packet, SimReason.Mtu);
+            return;
+        }
+
+        Instant sent = Now;
+        if (p.BandwidthBitsPerSecond > 0)
+        {
+            if (p.QueueLimitBytes > 0 && link.BacklogBytes(Now) + packet.Length > p.QueueLimitBytes)
+            {
+                Emit(SimEventKind.Dropped, id, from, to, packet, SimReason.QueueFull);
+                return;
+            }
+            // The packet starts when the transmitter is free and is on the wire once its last bit left.
+            sent = Instant.Max(Now, link.BusyUntil) + link.SerializationTime(packet.Length);
+            link.BusyUntil = sent;
+        }
+
+        var random = link.Random;
+        if (random.Chance(p.Loss))
+        {
+            Emit(SimEventKind.Dropped, id, from, to, packet, SimReason.Loss);
+            return;
+        }
+
+        Instant arrival = sent + p.Latency;
+        if (p.Jitter > Duration.Zero)
+            arrival += Duration.FromNanoseconds((long)random.NextBelow((ulong)p.Jitter.Nanoseconds + 1));
+        arrival = Instant.Max(arrival, link.LastArrival);
+        link.LastArrival = arrival;
+
+        byte[] buffer = Rent(packet);
+        if (random.Chance(p.Corruption))
+            Corrupt(random, id, from, to, buffer.AsSpan(0, packet.Length));
+
+        Duration hold = extraDelay;
+        if (random.Chance(p.Reordering))
+        {
+            hold += p.ReorderDelay;
+            Emit(SimEventKind.Delayed, id, from, to, packet, SimReason.Random, p.ReorderDelay);
+        }
+        arrival += hold;
+        Schedule(arrival, new SimQueueItem { Kind = SimQueueItemKind.Arrival, Host = to, From = from, Buffer = buffer, Length = packet.Length, PacketId = id });
+
+        if (random.Chance(p.Duplication))
+        {
+            long copyId = ++_nextPacketId;
+            Emit(SimEventKind.Duplicated, copyId, from, to, packet, SimReason.Random, relatedId: id);
+            byte[] copy = Rent(packet);
+            if (random.Chance(p.Corruption))
+                Corrupt(random, copyId, from, to, copy.AsSpan(0, packet.Length));
+            Schedule(arrival, new SimQueueItem { Kind = SimQueueItemKind.Arrival, Host = to, From = from, Buffer = copy, Length = packet.Length, PacketId = copyId });
+        }
+    }
+
+    private void Corrupt(Xoshiro256StarStar random, long id, SimHost from, SimHost to, Span<byte> data)
+    {
+        if (data.IsEmpty)
+            return;
+        int bit = (int)random.NextBelow((ulong)data.Length * 8);
+        data[bit >> 3] ^= (byte)(1 << (bit & 7));
+        Emit(SimEventKind.Corrupted, id, from, to, data, SimReason.Random);
+    }
+
+    private void Arrive(in SimQueueItem item)
+    {
+        var host = item.Host!;
+        var packet = item.Buffer.AsSpan(0, item.Length);
+        try
+        {
+            if (host.IsCrashed)
+            {
+                Emit(SimEventKind.Dropped, item.PacketId, item.From, host, packet, SimReason.Crash);
+                return;
+            }
+            Emit(SimEventKind.Delivered, item.PacketId, item.From, host, packet);
+            host.Endpoint.Deliver(packet, Now);
+        }
+        finally
+        {
+            Return(item.Buffer);
+        }
+        PollHost(host);
+    }
+}

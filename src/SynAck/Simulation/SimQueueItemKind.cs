@@ -1,0 +1,10 @@
+namespace SynAck.Simulation;
+
+internal enum SimQueueItemKind : byte
+{
+    Arrival,
+    Transmit,
+    Action,
+    Crash,
+    Restart,
+}
