@@ -1,24 +1,22 @@
 using System.CommandLine;
-using System.Reflection;
+using SynAck.Cli.Commands;
 
 namespace SynAck.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Parses and runs one command line, writing to the given streams; returns the exit code (2 for bad input).</summary>
+    internal static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("synack — a userspace TCP/IP stack for .NET, and tools that show TCP's lifecycle");
-        var version = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        root.Subcommands.Add(DemoCommand.Create(output, error));
+        root.Subcommands.Add(StatesCommand.Create(output, error));
 
-        var demo = new Command("demo", "Play the TCP lifecycle scenarios on the built-in simulator with ladder diagrams");
-        demo.SetAction(_ =>
-        {
-            Console.WriteLine($"synack {version}");
-            Console.WriteLine("The demo scenarios arrive with the TCP engine (issue B) and the ladder renderer (issue D).");
-            Console.WriteLine("Commands: demo, states, analyze, serve, connect, bench — see `synack --help`.");
-            return 0;
-        });
-        root.Subcommands.Add(demo);
-        return root.Parse(args).Invoke();
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+            return Usage.ReportParseErrors(result, error);
+        return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

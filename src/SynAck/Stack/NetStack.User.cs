@@ -200,6 +200,10 @@ public sealed partial class NetStack
     private static ArgumentException UnknownHandle(TcpHandle handle)
         => new($"handle {handle.Value} is unknown or retired (closed and gone)", nameof(handle));
 
+    /// <summary>The state of whatever holds <paramref name="id"/>: a connection, a TIME-WAIT entry, or nothing (CLOSED).</summary>
+    internal TcpState StateOf(in ConnectionId id)
+        => _connections.TryGetValue(id, out var c) ? c.State : _timeWait.Contains(id) ? TcpState.TimeWait : TcpState.Closed;
+
     internal bool TryGetConnection(in ConnectionId id, out TcpConnection connection) => _connections.TryGetValue(id, out connection!);
 
     private TcpHandle NewHandle(TcpConnection c)

@@ -40,6 +40,7 @@ public sealed partial class NetStack : IPacketEndpoint
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(random);
+        settings.Validate();
         Address = address;
         Settings = settings;
         var isnHash = isnKey.Length >= 16 ? SipHash.FromKey(isnKey) : new SipHash(random.NextUInt64(), random.NextUInt64());
@@ -84,9 +85,23 @@ public sealed partial class NetStack : IPacketEndpoint
         {
             if (_dirty.Count > 0 || _control.Count > 0)
                 return _lastNow;
-            // Entries whose connection rescheduled or died are stale; drop them so the top is real.
-            while (_timers.TryPeek(out var c, out long t) && (c.ScheduledAt != t || c.IsReleased))
-                _timers.Dequeue();
+            // Entries whose connection died, rescheduled, or stopped that timer are stale: drop or re-file them so the top is exact.
+            while (_timers.TryPeek(out var c, out long t))
+            {
+                if (c.ScheduledAt != t || c.IsReleased)
+                {
+                    _timers.Dequeue();
+                    continue;
+                }
+                if (c.EarliestTimer().Nanoseconds > t)
+                {
+                    _timers.Dequeue();
+                    c.ScheduledAt = long.MaxValue;
+                    Reschedule(c);
+                    continue;
+                }
+                break;
+            }
             Instant next = _timers.TryPeek(out _, out long top) ? new Instant(top) : Instant.MaxValue;
             return Instant.Min(next, _timeWait.NextDeadline);
         }
