@@ -19,6 +19,7 @@ internal static class Program
             return 0;
         });
         root.Subcommands.Add(demo);
+        root.Subcommands.Add(Commands.AnalyzeCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
