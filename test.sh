@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every SynAck test project and ends with one line: "N passed, N failed, N skipped".
 # As root it first installs the Debian tools the interop tests use (tshark, tcpdump, scapy...)
-# when they are missing, so a fresh machine needs nothing done by hand.
+# (and headless Chromium for the SVG/HTML screenshot tests) when they are missing, so a fresh machine needs nothing done by hand.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -12,6 +12,8 @@ have tcpdump || need_pkgs+=(tcpdump)
 have ip      || need_pkgs+=(iproute2)
 have curl    || need_pkgs+=(curl)
 have socat   || need_pkgs+=(socat)
+have iperf3  || need_pkgs+=(iperf3)
+[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || need_pkgs+=(python3 python3-scapy)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -19,7 +21,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "test.sh: installing ${need_pkgs[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"; } >/tmp/synack-apt.log 2>&1 \
+    { apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need_pkgs[@]}"; } >/tmp/synack-apt.log 2>&1 \
       || { echo "test.sh: apt-get failed, see /tmp/synack-apt.log" >&2; tail -5 /tmp/synack-apt.log >&2; }
   else
     echo "test.sh: not root; interop tests that need ${need_pkgs[*]} will skip" >&2

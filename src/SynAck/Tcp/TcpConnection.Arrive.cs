@@ -32,7 +32,7 @@ internal sealed partial class TcpConnection
         }
 
         // First: check the sequence number.
-        if (!IsAcceptable(seg.Seq, segLen))
+        if (!IsAcceptable(seg.Seq, segLen) && !IsWindowEdgeAck(seg.Seq, segLen))
         {
             // A zero window still lets a segment at RCV.NXT carry a valid ACK (RFC 9293 §3.10.7.4 first: "special
             // allowance should be made to accept valid ACKs"); the text and FIN are dropped.
@@ -138,6 +138,14 @@ internal sealed partial class TcpConnection
         }
         return true;
     }
+
+    /// <summary>
+    /// A zero-length segment exactly at the right edge of the window (SEG.SEQ = RCV.NXT + RCV.WND). The four-case test
+    /// rejects it, yet it is what a peer whose data filled our window sends as a pure ACK; RFC 9293 §3.10.7.4 asks for
+    /// "special allowance ... to accept valid ACKs", and BSD and Linux accept it. Rejecting it would answer an ACK with
+    /// an ACK the peer may reject in turn.
+    /// </summary>
+    internal bool IsWindowEdgeAck(SeqNum seq, int segLen) => segLen == 0 && seq == RcvNxt + (int)RcvWnd;
 
     /// <summary>RFC 9293 §3.10.7.4 first: the four cases of the acceptability test, on the window last advertised.</summary>
     internal bool IsAcceptable(SeqNum seq, int segLen)

@@ -176,13 +176,19 @@ internal sealed partial class TcpConnection
             SndNxt = saved;
     }
 
+    /// <summary>
+    /// &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=ACK&gt;. The RFC's SND.NXT is the highest sequence number sent
+    /// (<see cref="SndMax"/>): after a timeout rewinds our sending point, the peer may already hold more than that
+    /// point, and an ACK carrying the rewound number would fail its sequence test and be ignored — on both sides at
+    /// once, a deadlock.
+    /// </summary>
     private void SendAck(Instant now, IPacketSink sink)
     {
         var h = new TcpHeaderFields
         {
             SourcePort = Id.LocalPort,
             DestinationPort = Id.RemotePort,
-            Seq = SndNxt,
+            Seq = SndMax,
             Ack = RcvNxt,
             Flags = TcpFlags.Ack,
             Window = AdvertiseWindow(),

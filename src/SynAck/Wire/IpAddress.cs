@@ -86,6 +86,13 @@ public readonly struct IpAddress : IEquatable<IpAddress>
         return new IPAddress(b[..n]);
     }
 
+    /// <summary>The address's 16-bit words summed (unfolded), for the pseudo-header checksum.</summary>
+    internal ulong SumOfWords()
+    {
+        static ulong Words(ulong v) => (v >> 48) + ((v >> 32) & 0xFFFF) + ((v >> 16) & 0xFFFF) + (v & 0xFFFF);
+        return _isV6 ? Words(_hi) + Words(_lo) : Words(_lo & 0xFFFF_FFFF);
+    }
+
     public bool Equals(IpAddress other) => _hi == other._hi && _lo == other._lo && _isV6 == other._isV6;
 
     public override bool Equals(object? obj) => obj is IpAddress a && Equals(a);

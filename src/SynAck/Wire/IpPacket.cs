@@ -79,6 +79,7 @@ public readonly ref struct IpPacket
     /// <summary>
     /// The TCP segment this packet carries: <see cref="WireStatus.NotTcp"/> for another protocol,
     /// <see cref="WireStatus.Fragment"/> for a fragment, otherwise the result of <see cref="TcpPacket.TryParse"/>.
+    /// The pseudo-header uses the IP destination, which is the final one at the recipient (RFC 8200 §8.1).
     /// </summary>
     public WireStatus TryGetTcp(out TcpPacket tcp, bool verifyChecksum = true)
     {

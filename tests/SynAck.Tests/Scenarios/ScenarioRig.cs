@@ -20,6 +20,7 @@ internal sealed class ScenarioRig
 
     private readonly ulong _seed;
     private readonly List<TransitionChecker> _checkers = [];
+    private readonly HashSet<NetStack> _listening = [];
 
     public ScenarioRig(TcpSettings? client = null, TcpSettings? server = null, ulong seed = 1, LinkProfile? link = null)
     {
@@ -71,7 +72,11 @@ internal sealed class ScenarioRig
     /// <summary>Server listens; client connects; runs until both are established and the server accepted.</summary>
     public (TcpHandle Client, TcpHandle Server) Open(ushort clientPort = 0)
     {
-        Server.Listen(Port);
+        if (!_listening.Contains(Server))
+        {
+            Server.Listen(Port);
+            _listening.Add(Server);
+        }
         var c = Client.Connect(ServerAddress, Port, Now, clientPort);
         TcpHandle s = default;
         bool ok = Net.RunUntil(() => Client.State(c) == TcpState.Established && Server.TryAccept(Port, out s), Now + Duration.FromSeconds(5));

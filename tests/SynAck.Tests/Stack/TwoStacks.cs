@@ -15,17 +15,19 @@ internal sealed class TwoStacks
 {
     public static readonly IpAddress ClientAddress = IpAddress.V4(10, 0, 0, 1);
     public static readonly IpAddress ServerAddress = IpAddress.V4(10, 0, 0, 2);
+    private readonly IpAddress _serverAddress;
 
     private readonly List<(Instant At, bool ToServer, byte[] Packet)> _inFlight = [];
     private readonly Sink _clientSink;
     private readonly Sink _serverSink;
 
-    public TwoStacks(TcpSettings? client = null, TcpSettings? server = null, ulong seed = 1)
+    public TwoStacks(TcpSettings? client = null, TcpSettings? server = null, ulong seed = 1, IpAddress? clientAddress = null, IpAddress? serverAddress = null)
     {
         var cs = client ?? TcpSettings.Default;
         var ss = server ?? client ?? TcpSettings.Default;
-        Client = new NetStack(ClientAddress, cs, new SplitMix64Random(seed));
-        Server = new NetStack(ServerAddress, ss, new SplitMix64Random(seed + 1000));
+        _serverAddress = serverAddress ?? ServerAddress;
+        Client = new NetStack(clientAddress ?? ClientAddress, cs, new SplitMix64Random(seed));
+        Server = new NetStack(_serverAddress, ss, new SplitMix64Random(seed + 1000));
         ClientChecker = new TransitionChecker(cs.AnyDemonstration);
         ServerChecker = new TransitionChecker(ss.AnyDemonstration);
         Client.AddObserver(ClientChecker);
@@ -38,7 +40,7 @@ internal sealed class TwoStacks
 
     public NetStack Client { get; }
 
-    public NetStack Server { get; }
+    public NetStack Server { get; private set; }
 
     public TransitionChecker ClientChecker { get; }
 
@@ -61,6 +63,27 @@ internal sealed class TwoStacks
     public List<SegmentRecord> Dropped { get; } = [];
 
     public int InFlight => _inFlight.Count;
+
+    /// <summary>Optional chaos: a seeded source for random loss, duplication and reordering (extra delay).</summary>
+    public SplitMix64Random? Chaos { get; set; }
+
+    public double LossRate { get; set; }
+
+    public double DuplicateRate { get; set; }
+
+    /// <summary>Up to this much extra delay per packet, drawn from <see cref="Chaos"/>, which reorders packets.</summary>
+    public Duration Jitter { get; set; }
+
+    /// <summary>Puts a crafted packet on the wire, arriving after the latency.</summary>
+    public void Inject(bool toServer, byte[] packet) => _inFlight.Add((Now + Latency, toServer, packet));
+
+    /// <summary>The server host crashes and comes back with an empty stack (same address, new ISN key).</summary>
+    public void RestartServer(TcpSettings? settings = null)
+    {
+        Server = new NetStack(_serverAddress, settings ?? TcpSettings.Default, new SplitMix64Random(999));
+        Server.AddObserver(ServerChecker);
+        Server.AddObserver(ServerLog);
+    }
 
     public void RunFor(Duration d) => RunUntil(() => false, Now + d);
 
@@ -120,6 +143,10 @@ internal sealed class TwoStacks
 
     private sealed class Sink(TwoStacks h, bool fromClient) : IPacketSink
     {
+        private static double Next(SplitMix64Random r) => (r.NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+        private Duration Extra(SplitMix64Random r) => h.Jitter.Nanoseconds == 0 ? Duration.Zero : new Duration((long)(r.NextUInt64() % (ulong)h.Jitter.Nanoseconds));
+
         public void Send(ReadOnlySpan<byte> ipPacket)
         {
             var rec = SegmentRecord.Parse(h.Now, fromClient, ipPacket);
@@ -127,6 +154,19 @@ internal sealed class TwoStacks
             if (h.DropRule?.Invoke(rec) == true)
             {
                 h.Dropped.Add(rec);
+                return;
+            }
+            var chaos = h.Chaos;
+            if (chaos is not null)
+            {
+                if (Next(chaos) < h.LossRate)
+                {
+                    h.Dropped.Add(rec);
+                    return;
+                }
+                if (Next(chaos) < h.DuplicateRate)
+                    h._inFlight.Add((h.Now + h.Latency + Extra(chaos), fromClient, rec.Packet));
+                h._inFlight.Add((h.Now + h.Latency + Extra(chaos), fromClient, rec.Packet));
                 return;
             }
             h._inFlight.Add((h.Now + h.Latency, fromClient, rec.Packet));

@@ -43,7 +43,9 @@ public sealed class ChecksumTests
             {
                 var data = buffer.AsSpan(offset, length);
                 uint initial = (uint)rng.Next(0, 0x1FFFF);
-                Assert.Equal(Checksum.SumScalar(data, initial), Checksum.Sum(data, initial));
+                uint expected = Checksum.SumScalar(data, initial);
+                Assert.Equal(expected, Checksum.Sum(data, initial));
+                Assert.Equal(expected, Checksum.Sum128(data, initial));
             }
         }
     }
@@ -55,6 +57,7 @@ public sealed class ChecksumTests
         var data = new byte[(1 << 20) + 3];
         Array.Fill(data, (byte)0xFF);
         Assert.Equal(Checksum.SumScalar(data), Checksum.Sum(data));
+        Assert.Equal(Checksum.SumScalar(data), Checksum.Sum128(data));
         Assert.Equal(Checksum.SumScalar(data, 0xFFFF_FFFF), Checksum.Sum(data, 0xFFFF_FFFF));
     }
 
@@ -67,6 +70,7 @@ public sealed class ChecksumTests
             var data = new byte[length];
             rng.NextBytes(data);
             Assert.Equal(Checksum.SumScalar(data), Checksum.Sum(data));
+            Assert.Equal(Checksum.SumScalar(data), Checksum.Sum128(data));
         }
     }
 
