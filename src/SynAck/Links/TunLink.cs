@@ -267,14 +267,18 @@ public sealed unsafe class TunLink : ILink
         };
     }
 
-    private static Exception SetIffError(int errno, string name) => errno switch
+    private static Exception SetIffError(int errno, string name)
     {
-        Libc.EPerm or Libc.EAcces => new UnauthorizedAccessException(
-            $"creating TUN device '{name}' was refused ({Libc.Describe(errno)}): it needs CAP_NET_ADMIN, so run as root"),
-        Libc.EBusy => new IOException($"TUN device '{name}' is busy: another process has it open, or it is not a TUN device ({Libc.Describe(errno)})"),
-        Libc.EInval => new IOException($"'{name}' is not a usable TUN device name, or a device of another type has it ({Libc.Describe(errno)})"),
-        _ => new IOException($"TUNSETIFF for '{name}' failed: {Libc.Describe(errno)}"),
-    };
+        var what = name.Length == 0 ? "a TUN device" : $"TUN device '{name}'";
+        return errno switch
+        {
+            Libc.EPerm or Libc.EAcces => new UnauthorizedAccessException(
+                $"creating {what} was refused ({Libc.Describe(errno)}): it needs CAP_NET_ADMIN, so run as root"),
+            Libc.EBusy => new IOException($"{what} is busy: another process has it open, or it is not a TUN device ({Libc.Describe(errno)})"),
+            Libc.EInval => new IOException($"'{name}' is not a usable TUN device name, or a device of another type has it ({Libc.Describe(errno)})"),
+            _ => new IOException($"TUNSETIFF for {what} failed: {Libc.Describe(errno)}"),
+        };
+    }
 
     private static string ReadName(byte* ifr)
     {
