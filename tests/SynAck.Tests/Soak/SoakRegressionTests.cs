@@ -13,12 +13,13 @@ public sealed class SoakRegressionTests(ITestOutputHelper output)
     /// Both sides send a window of data at once and every pure ACK is lost until both retransmission timers
     /// have fired. Each side received all of the other's data, but neither knows its own data arrived.
     /// After the losses stop, the first ACK that gets through must let both finish.
-    /// Today it does not: on the RTO each side rewinds SND.NXT to SND.UNA, so its pure ACKs carry a sequence
-    /// number below the peer's RCV.NXT, fail the peer's acceptability test (RFC 9293 §3.10.7.4) and are dropped with
-    /// their ACK field unread; each drop is answered with another such ACK, an endless ACK exchange every RTT, and
-    /// neither side ever learns that its data arrived until the retry limit kills the connection.
+    /// The soak found a version of the engine where it did not: on the RTO each side rewound SND.NXT to SND.UNA, so
+    /// its pure ACKs carried a sequence number below the peer's RCV.NXT, failed the peer's acceptability test
+    /// (RFC 9293 §3.10.7.4) and were dropped with their ACK field unread; each drop was answered with another such
+    /// ACK, an endless exchange every RTT, and neither side learnt that its data had arrived until the retry limit
+    /// killed the connection (a third of the soak's connections failed that way).
     /// </summary>
-    [Fact(Skip = "engine bug: pure ACKs after an RTO carry the rewound SND.NXT and are unacceptable to the peer; unskip once fixed")]
+    [Fact]
     public void BothSidesTimeOutWithTheirDataAlreadyReceivedAndStillRecover()
     {
         var rig = new ScenarioRig();
@@ -48,9 +49,14 @@ public sealed class SoakRegressionTests(ITestOutputHelper output)
         rig.Net.RemoveRule(lostAcks);
         bool done = rig.Net.RunUntil(Drain, rig.Now + Duration.FromSeconds(60));
 
-        foreach (var seg in rig.Segments.Where(x => x.Length == 0 || x.Dropped || x.Time > ScenarioRig.At(300)).Take(40))
-            output.WriteLine(seg.ToString());
+        if (!done)
+        {
+            foreach (var seg in rig.Segments.Where(x => x.Length == 0 || x.Dropped || x.Time > ScenarioRig.At(300)).Take(40))
+                output.WriteLine(seg.ToString());
+        }
         Assert.True(done, $"after 60 s the client still has {rig.Client.SendQueued(c)} bytes unacknowledged and the server {rig.Server.SendQueued(s)} (retransmissions: client {rig.Client.Counters.RetransSegs}, server {rig.Server.Counters.RetransSegs}; out-of-window drops: client {rig.Client.Counters.Drops(TcpDropReason.OutOfWindow)}, server {rig.Server.Counters.Drops(TcpDropReason.OutOfWindow)})");
+        // And no ACK war: a handful of out-of-window drops at most, not one per RTT for a minute.
+        Assert.True(rig.Client.Counters.Drops(TcpDropReason.OutOfWindow) + rig.Server.Counters.Drops(TcpDropReason.OutOfWindow) < 20);
         rig.CheckTransitions();
     }
 }
