@@ -90,6 +90,11 @@ internal sealed partial class TcpConnection
         SndWl1 = seg.Seq;
         SndWl2 = seg.Ack;
         MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
+        // RFC 9293 §3.8.6.1: whatever went past a zero window (the probe's byte) was dropped by the receiver, which
+        // answered with SEG.ACK = SND.UNA. When the window reopens, send again from SND.UNA (as BSD does) rather than
+        // leave a hole that only a backed-off retransmission timeout would fill.
+        if (old == 0 && SndWnd > 0 && SndNxt > SndUna)
+            SndNxt = SndUna;
         if (SndWnd > old)
         {
             _persistAt = Instant.MaxValue;
