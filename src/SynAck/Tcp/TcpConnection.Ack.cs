@@ -130,8 +130,10 @@ internal sealed partial class TcpConnection
     /// <summary>RFC 5681 §3.2: the third duplicate ACK triggers fast retransmit and recovery.</summary>
     private void OnDuplicateAck(TcpPacket seg, Instant now)
     {
-        // A duplicate ACK (RFC 5681 §2): no data, no SYN/FIN, same window, and data outstanding.
-        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || seg.Window != SndWnd || SndMax == SndUna)
+        // A duplicate ACK (RFC 5681 §2): no data, no SYN/FIN, same window, and data outstanding. Behind a zero window
+        // nothing is outstanding — the persist probe's byte is expected to be dropped — so its answers are not counted.
+        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || seg.Window != SndWnd || SndMax == SndUna
+            || SndWnd == 0)
             return;
         _dupAcks++;
         if (_dupAcks == 3 && !_inRecovery)

@@ -42,6 +42,28 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Zero_window_probing_is_not_taken_for_congestion()
+    {
+        // RFC 5681 §2: a duplicate ACK needs outstanding data, and nothing beyond a zero window is in flight; the
+        // persist probes of RFC 9293 §3.8.6.1 are expected to go unacknowledged, so their timeouts are not losses
+        // (§3.1's ssthresh/cwnd reduction is for segments the network lost).
+        var p = new CraftedPeer();
+        ZeroWindowWithProbe(p, 5000);
+        var c = p.Connection;
+        int cwnd = c.Cwnd;
+        for (int i = 0; i < 5; i++)
+        {
+            p.Deliver(TcpFlags.Ack, p.PeerNxt, p.LocalIss + 1, window: 0);
+            p.Now = p.Stack.NextDeadline;
+            var probe = p.Poll().Single();
+            Assert.Equal(1, probe.Length);
+        }
+        Assert.Equal(cwnd, c.Cwnd);
+        Assert.Equal(int.MaxValue, c.Ssthresh);
+        Assert.Equal(TcpState.Established, p.State);
+    }
+
+    [Fact]
     public void Sending_across_the_2_to_the_32_sequence_wrap_keeps_every_byte_in_place()
     {
         // RFC 9293 §3.4: sequence arithmetic is modulo 2^32. Pick the moment whose ISS (RFC 6528: clock + hash)
