@@ -86,7 +86,7 @@ internal sealed partial class TcpConnection
     private void UpdateWindow(TcpPacket seg)
     {
         uint old = SndWnd;
-        SndWnd = seg.Window;
+        SndWnd = SegmentWindow(seg);
         SndWl1 = seg.Seq;
         SndWl2 = seg.Ack;
         MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
@@ -132,7 +132,7 @@ internal sealed partial class TcpConnection
     {
         // A duplicate ACK (RFC 5681 §2): no data, no SYN/FIN, same window, and data outstanding. Behind a zero window
         // nothing is outstanding — the persist probe's byte is expected to be dropped — so its answers are not counted.
-        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || seg.Window != SndWnd || SndMax == SndUna
+        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || SegmentWindow(seg) != SndWnd || SndMax == SndUna
             || SndWnd == 0)
             return;
         _dupAcks++;

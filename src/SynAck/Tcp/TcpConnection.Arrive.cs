@@ -116,7 +116,7 @@ internal sealed partial class TcpConnection
             _stack.Drop(now, TcpDropReason.SynReceivedBadAck, Id, true, NetStackSummary(seg));
             return false;
         }
-        SndWnd = seg.Window;
+        SndWnd = SegmentWindow(seg);
         MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
         SndWl1 = seg.Seq;
         SndWl2 = seg.Ack;

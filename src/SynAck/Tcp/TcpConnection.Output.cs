@@ -57,11 +57,10 @@ internal sealed partial class TcpConnection
         {
             h.Flags |= TcpFlags.Ack;
             h.Ack = RcvNxt;
-            h.Window = AdvertiseWindow();
+            // RFC 7323 §2.2: the window in a SYN-ACK is never scaled.
+            h.Window = (ushort)Math.Min(RcvWnd, 65535u);
         }
-        // RFC 9293 §3.7.1: a SYN carries the MSS we can receive.
-        h.Options.HasMss = true;
-        h.Options.Mss = OurMss;
+        AddSynOptions(ref h.Options);
         SndNxt = Iss + 1;
         if (SndNxt > SndMax)
             SndMax = SndNxt;
@@ -138,7 +137,7 @@ internal sealed partial class TcpConnection
             Seq = seq,
             Ack = RcvNxt,
             Flags = TcpFlags.Ack,
-            Window = AdvertiseWindow(),
+            Window = WindowField(),
         };
         if (len > 0 && offset + len == _send.Count)
             h.Flags |= TcpFlags.Psh;
@@ -191,7 +190,7 @@ internal sealed partial class TcpConnection
             Seq = SndMax,
             Ack = RcvNxt,
             Flags = TcpFlags.Ack,
-            Window = AdvertiseWindow(),
+            Window = WindowField(),
         };
         ClearAckPending();
         _stack.SendSegment(Id, h, default, false, now, sink);

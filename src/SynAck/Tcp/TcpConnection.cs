@@ -221,14 +221,14 @@ internal sealed partial class TcpConnection
     private void EnterTimeWait(TcpTransitionCause cause, bool ackFin, Instant now)
     {
         if (ackFin)
-            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Ack, AdvertiseWindow());
+            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Ack, WindowField());
         if (_settings.DemoSkipTimeWait)
         {
             CloseAndRelease(cause, now);
             return;
         }
         SetState(TcpState.TimeWait, cause, now);
-        var entry = new TimeWaitEntry { Id = Id, SndNxt = SndNxt, RcvNxt = RcvNxt, Window = AdvertiseWindow(), Expiry = now + _settings.Msl * 2 };
+        var entry = new TimeWaitEntry { Id = Id, SndNxt = SndNxt, RcvNxt = RcvNxt, Window = WindowField(), Expiry = now + _settings.Msl * 2 };
         Release();
         if (!_stack.TryAddTimeWait(entry))
             SetState(TcpState.Closed, TcpTransitionCause.TimeWaitExpired, now);
