@@ -43,7 +43,7 @@ internal sealed partial class TcpConnection
             _send.Consume(dataAcked);
             SndBufStart += dataAcked;
             // RFC 6298 §3 / Karn: only a segment sent once yields an RTT sample.
-            if (_rttTiming && ack >= _rttSeq)
+            if (!TrySampleTimestampRtt(seg, now) && _rttTiming && ack >= _rttSeq)
                 SampleRtt(now);
             _retries = 0;
             _rtt.ClearBackoffCount();

@@ -60,7 +60,8 @@ internal sealed partial class TcpConnection
             // RFC 7323 §2.2: the window in a SYN-ACK is never scaled.
             h.Window = (ushort)Math.Min(RcvWnd, 65535u);
         }
-        AddSynOptions(ref h.Options);
+        AddSynOptions(ref h.Options, now);
+        _lastAckSent = h.Ack;
         SndNxt = Iss + 1;
         if (SndNxt > SndMax)
             SndMax = SndNxt;
@@ -143,6 +144,7 @@ internal sealed partial class TcpConnection
             h.Flags |= TcpFlags.Psh;
         if (fin)
             h.Flags |= TcpFlags.Fin;
+        StampSegment(ref h, now);
         SeqNum end = seq + len + (fin ? 1 : 0);
         if (end > SndNxt)
             SndNxt = end;
@@ -192,6 +194,7 @@ internal sealed partial class TcpConnection
             Flags = TcpFlags.Ack,
             Window = WindowField(),
         };
+        StampSegment(ref h, now);
         ClearAckPending();
         _stack.SendSegment(Id, h, default, false, now, sink);
     }

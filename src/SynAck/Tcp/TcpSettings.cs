@@ -69,6 +69,12 @@ public sealed class TcpSettings
     /// </summary>
     public bool WindowScaling { get; init; } = true;
 
+    /// <summary>
+    /// RFC 7323 §3 timestamps: offer the option on our SYN; when both sides offer it, every segment carries one, RTT is
+    /// measured from the echoed value (§4.1) and old duplicates are dropped by PAWS (§5). Default on, like Linux.
+    /// </summary>
+    public bool Timestamps { get; init; } = true;
+
     /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
     public int MaxOutOfOrderRanges { get; init; } = 8;
 

@@ -19,6 +19,11 @@ internal struct TimeWaitEntry
 
     public ushort Window;
 
+    /// <summary>The connection used RFC 7323 timestamps; <see cref="TsRecent"/> is the peer's last one (RFC 6191 uses it).</summary>
+    public bool TsOk;
+
+    public uint TsRecent;
+
     public Instant Expiry;
 
     public bool InUse;
