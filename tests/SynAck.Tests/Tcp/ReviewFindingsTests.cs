@@ -64,6 +64,20 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Old_ack_in_a_newer_segment_does_not_update_the_send_window()
+    {
+        // RFC 9293 §3.10.7.4 fifth: the window is updated only "if SND.UNA =< SEG.ACK =< SND.NXT".
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Stack.Send(p.Handle, new byte[1000], p.Now);
+        Assert.Single(p.Poll());
+        p.Deliver(TcpFlags.Ack, p.PeerNxt, p.LocalIss + 1001, window: 5000);
+        Assert.Equal(5000u, p.Connection.SndWnd);
+        p.Deliver(TcpFlags.Ack, p.PeerNxt + 5, p.LocalIss + 1, window: 0);
+        Assert.Equal(5000u, p.Connection.SndWnd);
+    }
+
+    [Fact]
     public void Sending_across_the_2_to_the_32_sequence_wrap_keeps_every_byte_in_place()
     {
         // RFC 9293 §3.4: sequence arithmetic is modulo 2^32. Pick the moment whose ISS (RFC 6528: clock + hash)
