@@ -78,6 +78,18 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Rst_at_the_right_edge_of_the_window_is_dropped_without_a_challenge()
+    {
+        // RFC 5961 §3.2: a RST outside the receive window is dropped silently; RCV.NXT + RCV.WND is outside it.
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Deliver(TcpFlags.Rst, p.PeerNxt + (int)p.Connection.RcvWnd, default);
+        Assert.Empty(p.Poll());
+        Assert.Equal(TcpState.Established, p.State);
+        Assert.Equal(0, p.Stack.Counters.ChallengeAcks);
+    }
+
+    [Fact]
     public void Sending_across_the_2_to_the_32_sequence_wrap_keeps_every_byte_in_place()
     {
         // RFC 9293 §3.4: sequence arithmetic is modulo 2^32. Pick the moment whose ISS (RFC 6528: clock + hash)
