@@ -90,6 +90,21 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Time_wait_acknowledges_a_segment_outside_its_window()
+    {
+        // RFC 9293 §3.10.7.4 first, TIME-WAIT included: "If an incoming segment is not acceptable, an acknowledgment
+        // should be sent in reply (unless the RST bit is set)".
+        var p = new CraftedPeer();
+        p.ToTimeWait();
+        p.Deliver(TcpFlags.Ack, p.PeerNxt + 200_000, p.LocalIss + 2);
+        var ack = p.Poll().Single();
+        Assert.Equal(TcpFlags.Ack, ack.Flags);
+        Assert.Equal(p.LocalIss + 2, ack.Seq);
+        Assert.Equal(p.PeerNxt, ack.Ack);
+        Assert.Equal(TcpState.TimeWait, p.State);
+    }
+
+    [Fact]
     public void Sending_across_the_2_to_the_32_sequence_wrap_keeps_every_byte_in_place()
     {
         // RFC 9293 §3.4: sequence arithmetic is modulo 2^32. Pick the moment whose ISS (RFC 6528: clock + hash)
