@@ -27,8 +27,9 @@ internal sealed partial class TcpConnection
         }
         if (UserClosed)
         {
-            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit).
-            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit). The
+            // sequence number is the highest sent, the peer's RCV.NXT, or it would only draw a challenge ACK (RFC 5961 §3.2).
+            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
             CloseAndRelease(TcpTransitionCause.Abort, now);
             return false;
         }

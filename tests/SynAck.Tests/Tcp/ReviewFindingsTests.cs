@@ -64,6 +64,27 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Rst_for_data_arriving_after_close_carries_the_highest_sequence_number_sent()
+    {
+        // RFC 9293 §3.10.7.4 / RFC 5961 §3.2: the peer takes a RST only at its RCV.NXT, which is our highest SND.NXT;
+        // a timeout that rewound our sending point must not leak into the RST's sequence number.
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Stack.Send(p.Handle, new byte[2920], p.Now);
+        p.Stack.Close(p.Handle, p.Now);
+        var first = p.Poll();
+        Assert.Equal(2, first.Count);
+        Assert.True(first[1].Has(TcpFlags.Fin));
+        p.Now = p.Stack.NextDeadline;
+        var rexmit = p.Poll().Single();
+        Assert.Equal(p.LocalIss + 1, rexmit.Seq);
+        p.Deliver(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.LocalIss + 1, payloadLength: 10);
+        var rst = p.Poll().Single(s => s.Has(TcpFlags.Rst));
+        Assert.Equal(p.LocalIss + 1 + 2920 + 1, rst.Seq);
+        Assert.Equal(TcpState.Closed, p.State);
+    }
+
+    [Fact]
     public void Old_ack_in_a_newer_segment_does_not_update_the_send_window()
     {
         // RFC 9293 §3.10.7.4 fifth: the window is updated only "if SND.UNA =< SEG.ACK =< SND.NXT".
