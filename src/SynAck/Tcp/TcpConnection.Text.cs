@@ -92,9 +92,11 @@ internal sealed partial class TcpConnection
             SeqNum finSeq = seg.Seq + ((seg.Flags & TcpFlags.Syn) != 0 ? 1 : 0) + seg.Payload.Length;
             if (finSeq > RcvNxt && !FinReceived)
             {
-                // Out of order: remember where the FIN sits and take it once the bytes before it arrive.
+                // Out of order: remember where the FIN sits and take it once the bytes before it arrive. Like any
+                // out-of-order segment it earns an immediate duplicate ACK (RFC 5681 §4.2).
                 _finPending = true;
                 _finPendingSeq = finSeq;
+                AckNow();
                 return;
             }
             if (finSeq != RcvNxt)

@@ -99,6 +99,22 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Fin_beyond_missing_data_is_answered_with_a_duplicate_ack_at_once()
+    {
+        // RFC 5681 §4.2: an out-of-order segment earns an immediate duplicate ACK — a bare FIN past a hole too.
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Deliver(TcpFlags.Fin | TcpFlags.Ack, p.PeerNxt + 100, p.LocalIss + 1);
+        var dup = p.Poll().Single();
+        Assert.Equal(p.PeerNxt, dup.Ack);
+        Assert.Equal(TcpState.Established, p.State);
+        p.Deliver(TcpFlags.Ack, p.PeerNxt, p.LocalIss + 1, payloadLength: 100);
+        var ack = p.Poll().Single();
+        Assert.Equal(p.PeerNxt + 101, ack.Ack);
+        Assert.Equal(TcpState.CloseWait, p.State);
+    }
+
+    [Fact]
     public void Rst_at_the_right_edge_of_the_window_is_dropped_without_a_challenge()
     {
         // RFC 5961 §3.2: a RST outside the receive window is dropped silently; RCV.NXT + RCV.WND is outside it.
