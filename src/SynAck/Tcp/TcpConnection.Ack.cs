@@ -60,8 +60,9 @@ internal sealed partial class TcpConnection
             OnDuplicateAck(seg, now);
         }
 
-        // Window update: SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
-        if (SndWl1 < seg.Seq || (SndWl1 == seg.Seq && SndWl2 <= ack))
+        // Window update (RFC 9293 §3.10.7.4 fifth): only for SND.UNA =< SEG.ACK =< SND.NXT, and then when
+        // SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
+        if (ack >= SndUna && (SndWl1 < seg.Seq || (SndWl1 == seg.Seq && SndWl2 <= ack)))
             UpdateWindow(seg);
 
         // The receiver is alive and answering probes: a zero window may last as long as it likes (RFC 9293 §3.8.6.1).

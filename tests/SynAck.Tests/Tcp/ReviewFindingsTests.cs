@@ -64,6 +64,84 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Rst_for_data_arriving_after_close_carries_the_highest_sequence_number_sent()
+    {
+        // RFC 9293 §3.10.7.4 / RFC 5961 §3.2: the peer takes a RST only at its RCV.NXT, which is our highest SND.NXT;
+        // a timeout that rewound our sending point must not leak into the RST's sequence number.
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Stack.Send(p.Handle, new byte[2920], p.Now);
+        p.Stack.Close(p.Handle, p.Now);
+        var first = p.Poll();
+        Assert.Equal(2, first.Count);
+        Assert.True(first[1].Has(TcpFlags.Fin));
+        p.Now = p.Stack.NextDeadline;
+        var rexmit = p.Poll().Single();
+        Assert.Equal(p.LocalIss + 1, rexmit.Seq);
+        p.Deliver(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.LocalIss + 1, payloadLength: 10);
+        var rst = p.Poll().Single(s => s.Has(TcpFlags.Rst));
+        Assert.Equal(p.LocalIss + 1 + 2920 + 1, rst.Seq);
+        Assert.Equal(TcpState.Closed, p.State);
+    }
+
+    [Fact]
+    public void Old_ack_in_a_newer_segment_does_not_update_the_send_window()
+    {
+        // RFC 9293 §3.10.7.4 fifth: the window is updated only "if SND.UNA =< SEG.ACK =< SND.NXT".
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Stack.Send(p.Handle, new byte[1000], p.Now);
+        Assert.Single(p.Poll());
+        p.Deliver(TcpFlags.Ack, p.PeerNxt, p.LocalIss + 1001, window: 5000);
+        Assert.Equal(5000u, p.Connection.SndWnd);
+        p.Deliver(TcpFlags.Ack, p.PeerNxt + 5, p.LocalIss + 1, window: 0);
+        Assert.Equal(5000u, p.Connection.SndWnd);
+    }
+
+    [Fact]
+    public void Fin_beyond_missing_data_is_answered_with_a_duplicate_ack_at_once()
+    {
+        // RFC 5681 §4.2: an out-of-order segment earns an immediate duplicate ACK — a bare FIN past a hole too.
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Deliver(TcpFlags.Fin | TcpFlags.Ack, p.PeerNxt + 100, p.LocalIss + 1);
+        var dup = p.Poll().Single();
+        Assert.Equal(p.PeerNxt, dup.Ack);
+        Assert.Equal(TcpState.Established, p.State);
+        p.Deliver(TcpFlags.Ack, p.PeerNxt, p.LocalIss + 1, payloadLength: 100);
+        var ack = p.Poll().Single();
+        Assert.Equal(p.PeerNxt + 101, ack.Ack);
+        Assert.Equal(TcpState.CloseWait, p.State);
+    }
+
+    [Fact]
+    public void Rst_at_the_right_edge_of_the_window_is_dropped_without_a_challenge()
+    {
+        // RFC 5961 §3.2: a RST outside the receive window is dropped silently; RCV.NXT + RCV.WND is outside it.
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Deliver(TcpFlags.Rst, p.PeerNxt + (int)p.Connection.RcvWnd, default);
+        Assert.Empty(p.Poll());
+        Assert.Equal(TcpState.Established, p.State);
+        Assert.Equal(0, p.Stack.Counters.ChallengeAcks);
+    }
+
+    [Fact]
+    public void Time_wait_acknowledges_a_segment_outside_its_window()
+    {
+        // RFC 9293 §3.10.7.4 first, TIME-WAIT included: "If an incoming segment is not acceptable, an acknowledgment
+        // should be sent in reply (unless the RST bit is set)".
+        var p = new CraftedPeer();
+        p.ToTimeWait();
+        p.Deliver(TcpFlags.Ack, p.PeerNxt + 200_000, p.LocalIss + 2);
+        var ack = p.Poll().Single();
+        Assert.Equal(TcpFlags.Ack, ack.Flags);
+        Assert.Equal(p.LocalIss + 2, ack.Seq);
+        Assert.Equal(p.PeerNxt, ack.Ack);
+        Assert.Equal(TcpState.TimeWait, p.State);
+    }
+
+    [Fact]
     public void Sending_across_the_2_to_the_32_sequence_wrap_keeps_every_byte_in_place()
     {
         // RFC 9293 §3.4: sequence arithmetic is modulo 2^32. Pick the moment whose ISS (RFC 6528: clock + hash)
