@@ -13,6 +13,8 @@ internal sealed class ReceiveBuffer
     private readonly byte[] _ring;
     private readonly SeqNum[] _left;
     private readonly SeqNum[] _right;
+    private readonly long[] _stamp;
+    private long _clock;
     private int _head;
 
     public ReceiveBuffer(int capacity, int maxRanges)
@@ -20,6 +22,7 @@ internal sealed class ReceiveBuffer
         _ring = new byte[Math.Max(1, capacity)];
         _left = new SeqNum[Math.Max(1, maxRanges)];
         _right = new SeqNum[Math.Max(1, maxRanges)];
+        _stamp = new long[Math.Max(1, maxRanges)];
     }
 
     public int Capacity => _ring.Length;
@@ -108,6 +111,7 @@ internal sealed class ReceiveBuffer
             return false;
         _left[RangeCount] = left;
         _right[RangeCount] = right;
+        _stamp[RangeCount] = ++_clock;
         RangeCount++;
         return true;
     }
@@ -117,5 +121,28 @@ internal sealed class ReceiveBuffer
         RangeCount--;
         _left[i] = _left[RangeCount];
         _right[i] = _right[RangeCount];
+        _stamp[i] = _stamp[RangeCount];
+    }
+
+    /// <summary>
+    /// Adds up to <paramref name="max"/> of the held ranges to <paramref name="options"/> as SACK blocks, the most
+    /// recently changed first (RFC 2018 §4: the first block holds the segment that triggered this ACK, and the next
+    /// ones repeat the most recently reported, so each range is reported in several ACKs in case some are lost).
+    /// </summary>
+    public void AddSackBlocks(ref TcpOptions options, int max)
+    {
+        long below = long.MaxValue;
+        for (int n = 0; n < max; n++)
+        {
+            int best = -1;
+            for (int i = 0; i < RangeCount; i++)
+            {
+                if (_stamp[i] < below && (best < 0 || _stamp[i] > _stamp[best]))
+                    best = i;
+            }
+            if (best < 0 || !options.TryAddSackBlock(new SackBlock(_left[best], _right[best])))
+                return;
+            below = _stamp[best];
+        }
     }
 }

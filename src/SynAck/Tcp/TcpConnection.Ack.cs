@@ -36,6 +36,7 @@ internal sealed partial class TcpConnection
         {
             int acked = ack - SndUna;
             SndUna = ack;
+            _scoreboard.DropBelow(SndUna);
             if (SndNxt < SndUna)
                 SndNxt = SndUna;
             // Bytes of the send buffer now acknowledged (the FIN's sequence number is not a byte).
@@ -59,6 +60,9 @@ internal sealed partial class TcpConnection
         {
             OnDuplicateAck(seg, now);
         }
+
+        // RFC 2018 / RFC 6675: what the receiver holds above SND.UNA.
+        TakeSackBlocks(seg);
 
         // Window update (RFC 9293 §3.10.7.4 fifth): only for SND.UNA =< SEG.ACK =< SND.NXT, and then when
         // SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
@@ -112,12 +116,14 @@ internal sealed partial class TcpConnection
             if (SndUna >= _recover)
             {
                 _inRecovery = false;
+                _sackRecovery = false;
                 Cwnd = Ssthresh;
             }
             else
             {
-                // Partial ACK: the next hole is lost too; retransmit it at once.
-                _retransmitFirst = true;
+                // Partial ACK: the next hole is lost too; retransmit it at once (with SACK the scoreboard knows the holes).
+                if (!_sackRecovery)
+                    _retransmitFirst = true;
                 return;
             }
         }
@@ -138,16 +144,32 @@ internal sealed partial class TcpConnection
             return;
         _dupAcks++;
         if (_dupAcks == 3 && !_inRecovery)
-        {
-            Ssthresh = Math.Max(BytesInFlight / 2, 2 * SndMss);
-            Cwnd = Ssthresh;
-            _inRecovery = true;
-            _recover = SndMax;
-            _retransmitFirst = true;
-            _rttTiming = false;
-            _stack.MarkDirty(this);
-        }
+            EnterRecovery();
         _ = now;
+    }
+
+    /// <summary>
+    /// RFC 5681 §3.2 / RFC 6675 §5: ssthresh = cwnd = max(FlightSize / 2, 2·SMSS) and recovery until SND.MAX is
+    /// acknowledged. Without SACK the segment at SND.UNA goes again at once (NewReno); with SACK the holes do, as pipe allows.
+    /// </summary>
+    private void EnterRecovery()
+    {
+        Ssthresh = Math.Max(BytesInFlight / 2, 2 * SndMss);
+        Cwnd = Ssthresh;
+        _inRecovery = true;
+        _recover = SndMax;
+        if (SackOk)
+        {
+            _sackRecovery = true;
+            _sackFirstPending = true;
+            _highRxt = SndUna;
+        }
+        else
+        {
+            _retransmitFirst = true;
+        }
+        _rttTiming = false;
+        _stack.MarkDirty(this);
     }
 
     private void SampleRtt(Instant now)

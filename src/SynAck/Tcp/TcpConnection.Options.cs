@@ -55,6 +55,8 @@ internal sealed partial class TcpConnection
         WindowScaleOk = _settings.WindowScaling && peer.HasWindowScale;
         SndShift = WindowScaleOk ? Math.Min((int)peer.WindowScale, TcpSettings.MaxWindowShift) : 0;
         RcvShift = WindowScaleOk ? _settings.ReceiveWindowShift : 0;
+        // RFC 2018 §2: SACK-permitted on both SYNs.
+        SackOk = _settings.Sack && peer.SackPermitted;
         if (TimestampsOk)
         {
             // RFC 9293 §3.7.1: Eff.snd.MSS leaves room for the TCP options every segment carries — 12 bytes of timestamps.
@@ -79,6 +81,8 @@ internal sealed partial class TcpConnection
             o.HasWindowScale = true;
             o.WindowScale = _settings.ReceiveWindowShift;
         }
+        // RFC 2018 §2: SACK-permitted on a SYN, and on a SYN-ACK only in answer to one.
+        o.SackPermitted = offer ? _settings.Sack : SackOk;
         // RFC 7323 §3.2: TSopt on a SYN (TSecr 0), and on a SYN-ACK only in answer to one (TSecr = the SYN's TSval).
         if (offer ? _settings.Timestamps : TimestampsOk)
         {
@@ -99,14 +103,16 @@ internal sealed partial class TcpConnection
     }
 
     /// <summary>Stamps a non-SYN segment we send: TSopt when negotiated (RFC 7323 §3.2), and Last.ACK.sent.</summary>
-    private void StampSegment(ref TcpHeaderFields h, Instant now)
+    private void StampSegment(ref TcpHeaderFields h, Instant now, int payloadLength)
     {
         _lastAckSent = h.Ack;
-        if (!TimestampsOk)
-            return;
-        h.Options.HasTimestamps = true;
-        h.Options.TsVal = TsVal(now);
-        h.Options.TsEcr = TsRecent;
+        if (TimestampsOk)
+        {
+            h.Options.HasTimestamps = true;
+            h.Options.TsVal = TsVal(now);
+            h.Options.TsEcr = TsRecent;
+        }
+        AddSackBlocks(ref h, payloadLength);
     }
 
     /// <summary>

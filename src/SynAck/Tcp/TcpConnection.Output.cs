@@ -37,6 +37,8 @@ internal sealed partial class TcpConnection
             _retransmitFirst = false;
             RetransmitFirst(now, sink);
         }
+        if (_sackRecovery)
+            RetransmitHoles(now, sink);
         SendData(now, sink);
         if (_ackNow)
             SendAck(now, sink);
@@ -87,7 +89,10 @@ internal sealed partial class TcpConnection
             if (offset < 0)
                 return;
             int unsent = _send.Count - offset;
-            int usable = (SndUna + (int)Math.Min(SndWnd, (uint)Cwnd)) - SndNxt;
+            // In SACK recovery new data goes out while pipe < cwnd (RFC 6675 §5 (C) rule 2), not by the flight size.
+            int usable = _sackRecovery
+                ? Math.Min((SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt, Cwnd - Pipe())
+                : (SndUna + (int)Math.Min(SndWnd, (uint)Cwnd)) - SndNxt;
             int len = Math.Min(Math.Min(unsent, SndMss), Math.Max(usable, 0));
             bool probe = false;
             if (_forceProbe && len == 0 && unsent > 0)
@@ -144,7 +149,7 @@ internal sealed partial class TcpConnection
             h.Flags |= TcpFlags.Psh;
         if (fin)
             h.Flags |= TcpFlags.Fin;
-        StampSegment(ref h, now);
+        StampSegment(ref h, now, len);
         SeqNum end = seq + len + (fin ? 1 : 0);
         if (end > SndNxt)
             SndNxt = end;
@@ -194,7 +199,7 @@ internal sealed partial class TcpConnection
             Flags = TcpFlags.Ack,
             Window = WindowField(),
         };
-        StampSegment(ref h, now);
+        StampSegment(ref h, now, 0);
         ClearAckPending();
         _stack.SendSegment(Id, h, default, false, now, sink);
     }

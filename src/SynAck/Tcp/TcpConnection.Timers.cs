@@ -97,6 +97,9 @@ internal sealed partial class TcpConnection
             Cwnd = SndMss;
             _inRecovery = false;
             _dupAcks = 0;
+            // RFC 2018 §8: after a timeout the receiver may have reneged; retransmit without trusting the old SACKs.
+            _sackRecovery = false;
+            _scoreboard.Clear();
         }
         _rttTiming = false;
         // Go back to SND.UNA: everything after it is sent again as the windows allow.

@@ -75,6 +75,12 @@ public sealed class TcpSettings
     /// </summary>
     public bool Timestamps { get; init; } = true;
 
+    /// <summary>
+    /// RFC 2018 selective acknowledgment: offer SACK-permitted on our SYN; when both sides do, the receiver reports
+    /// the out-of-order data it holds and the sender retransmits only the holes (RFC 6675). Default on, like Linux.
+    /// </summary>
+    public bool Sack { get; init; } = true;
+
     /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
     public int MaxOutOfOrderRanges { get; init; } = 8;
 

@@ -27,10 +27,20 @@ public sealed class AllocationTests
 
         public long Total { get; private set; }
 
+        /// <summary>When above 0, every n-th packet is lost (deterministic loss, to drive SACK recovery).</summary>
+        public int DropEvery { get; set; }
+
+        public long Dropped { get; private set; }
+
         public void Send(ReadOnlySpan<byte> ipPacket)
         {
             if (Count == _slots.Length)
                 throw new InvalidOperationException("ring full");
+            if (DropEvery > 0 && (Total + Dropped + 1) % DropEvery == 0)
+            {
+                Dropped++;
+                return;
+            }
             int i = (_head + Count) % _slots.Length;
             ipPacket.CopyTo(_slots[i]);
             _lengths[i] = ipPacket.Length;
@@ -49,8 +59,10 @@ public sealed class AllocationTests
         }
     }
 
-    [Fact]
-    public void Steady_state_bulk_transfer_allocates_nothing()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(61)]
+    public void Steady_state_bulk_transfer_allocates_nothing(int dropEvery)
     {
         var a = new NetStack(IpAddress.V4(10, 0, 0, 1), TcpSettings.Default, new SplitMix64Random(1));
         var b = new NetStack(IpAddress.V4(10, 0, 0, 2), TcpSettings.Default, new SplitMix64Random(2));
@@ -59,7 +71,8 @@ public sealed class AllocationTests
         var checkB = new SynAck.Diagnostics.TransitionChecker();
         a.AddObserver(checkA);
         b.AddObserver(checkB);
-        var toB = new Ring(256);
+        // With loss, the receiver sends SACK blocks and the sender runs RFC 6675 recovery: no allocation there either.
+        var toB = new Ring(256) { DropEvery = dropEvery };
         var toA = new Ring(256);
         var now = Instant.Zero;
         b.Listen(80);
@@ -106,6 +119,11 @@ public sealed class AllocationTests
         Assert.True(segments > 10_000, $"only {segments} segments were sent");
         Assert.True(received - receivedBefore > 10_000_000, $"only {received - receivedBefore} bytes moved");
         Assert.Equal(0, allocated);
+        if (dropEvery > 0)
+        {
+            Assert.True(toB.Dropped > 100, $"only {toB.Dropped} packets lost");
+            Assert.True(a.Counters.RetransSegs > 100, $"only {a.Counters.RetransSegs} retransmissions");
+        }
         checkA.ThrowIfViolated();
         checkB.ThrowIfViolated();
     }

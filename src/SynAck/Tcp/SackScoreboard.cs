@@ -1,0 +1,115 @@
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// The sender's SACK scoreboard (RFC 6675 §3): which ranges above SND.UNA the receiver reported holding (RFC 2018
+/// blocks), kept sorted and merged in fixed arrays, so updating it allocates nothing. When full, further blocks are
+/// ignored — that only makes recovery retransmit a little more, never less.
+/// </summary>
+internal sealed class SackScoreboard
+{
+    private readonly SeqNum[] _left;
+    private readonly SeqNum[] _right;
+
+    public SackScoreboard(int capacity)
+    {
+        _left = new SeqNum[capacity];
+        _right = new SeqNum[capacity];
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>The right edge of the highest SACKed range (HighACK's counterpart; meaningful when <see cref="Count"/> &gt; 0).</summary>
+    public SeqNum HighestSacked => _right[Count - 1];
+
+    public (SeqNum Left, SeqNum Right) Range(int i) => (_left[i], _right[i]);
+
+    public void Clear() => Count = 0;
+
+    /// <summary>Records that [<paramref name="left"/>, <paramref name="right"/>) arrived, merging with what it touches.</summary>
+    public void Add(SeqNum left, SeqNum right)
+    {
+        int i = 0;
+        while (i < Count && _right[i] < left)
+            i++;
+        // i: first range that ends at or after left. Merge every range that starts at or before right.
+        int j = i;
+        while (j < Count && _left[j] <= right)
+        {
+            left = SeqNum.Min(left, _left[j]);
+            right = SeqNum.Max(right, _right[j]);
+            j++;
+        }
+        int removed = j - i;
+        if (removed == 0)
+        {
+            if (Count == _left.Length)
+                return;
+            Array.Copy(_left, i, _left, i + 1, Count - i);
+            Array.Copy(_right, i, _right, i + 1, Count - i);
+            Count++;
+        }
+        else if (removed > 1)
+        {
+            Array.Copy(_left, j, _left, i + 1, Count - j);
+            Array.Copy(_right, j, _right, i + 1, Count - j);
+            Count -= removed - 1;
+        }
+        _left[i] = left;
+        _right[i] = right;
+    }
+
+    /// <summary>Forgets everything below <paramref name="una"/> (cumulatively acknowledged now).</summary>
+    public void DropBelow(SeqNum una)
+    {
+        int k = 0;
+        while (k < Count && _right[k] <= una)
+            k++;
+        if (k > 0)
+        {
+            Array.Copy(_left, k, _left, 0, Count - k);
+            Array.Copy(_right, k, _right, 0, Count - k);
+            Count -= k;
+        }
+        if (Count > 0 && _left[0] < una)
+            _left[0] = una;
+    }
+
+    /// <summary>SACKed bytes within [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public int SackedBetween(SeqNum from, SeqNum to)
+    {
+        int n = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            SeqNum l = SeqNum.Max(_left[i], from);
+            SeqNum r = SeqNum.Min(_right[i], to);
+            if (r > l)
+                n += r - l;
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// The first hole at or after <paramref name="from"/>: unSACKed bytes below the highest SACKed byte, which RFC 6675
+    /// would call lost (see <see cref="TcpConnection"/> for the simplification). False when there is none.
+    /// </summary>
+    public bool NextHole(SeqNum from, out SeqNum start, out int length)
+    {
+        start = from;
+        length = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            if (_right[i] <= start)
+                continue;
+            if (_left[i] <= start)
+            {
+                start = _right[i];
+                continue;
+            }
+            length = _left[i] - start;
+            return true;
+        }
+        return false;
+    }
+}
