@@ -80,6 +80,8 @@ internal sealed class ScenarioContext
         DemoSkipTimeWait = client && o.WhatIf == WhatIf.NoTimeWait,
         // RFC 7323 PAWS would catch the old segment on its own; without TIME-WAIT the lesson needs it off too.
         Timestamps = !(client && o.WhatIf == WhatIf.NoTimeWait),
+        // The listen-overflow lesson is the classic drop-and-retry; SYN cookies (RFC 4987) would answer the excess SYNs.
+        SynCookies = false,
         DemoTwoWayHandshake = !client && o.WhatIf == WhatIf.TwoWayHandshake,
     };
 

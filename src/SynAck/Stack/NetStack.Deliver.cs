@@ -108,9 +108,12 @@ public sealed partial class NetStack
             Drop(now, TcpDropReason.ListenRst, id, true, Summary(tcp));
             return;
         }
-        // Second: check for an ACK — any acknowledgment is bad here: <SEQ=SEG.ACK><CTL=RST>.
+        // Second: check for an ACK — any acknowledgment is bad here: <SEQ=SEG.ACK><CTL=RST>. Unless it returns a
+        // SYN cookie we sent (RFC 4987 §3.6): then it completes a handshake we kept no state for.
         if ((flags & TcpFlags.Ack) != 0)
         {
+            if ((flags & TcpFlags.Syn) == 0 && TryOpenFromCookie(listener, id, tcp, now))
+                return;
             QueueControl(id, tcp.Ack, default, TcpFlags.Rst);
             Drop(now, TcpDropReason.ListenAck, id, true, Summary(tcp));
             return;
@@ -122,6 +125,11 @@ public sealed partial class NetStack
             return;
         }
         // Third: a SYN. (The security check of the third step does not apply: no IPsec/compartments.)
+        if (listener.IsFull && Settings.SynCookies && _connections.Count < Settings.MaxConnections)
+        {
+            SendSynCookie(listener, id, tcp, now);
+            return;
+        }
         if (listener.IsFull || _connections.Count >= Settings.MaxConnections)
         {
             Drop(now, TcpDropReason.ListenOverflow, id, true, Summary(tcp));
@@ -131,6 +139,53 @@ public sealed partial class NetStack
         _connections.Add(id, c);
         c.PassiveOpen(tcp, now);
         Reschedule(c);
+    }
+
+    /// <summary>
+    /// RFC 4987 §3.6: the backlog is full, so answer &lt;SEQ=cookie&gt;&lt;ACK=SEG.SEQ+1&gt;&lt;CTL=SYN,ACK&gt; and keep nothing.
+    /// The SYN-ACK offers the whole unscaled window and our MSS, and no other option.
+    /// </summary>
+    private void SendSynCookie(TcpListener listener, in ConnectionId id, TcpPacket syn, Instant now)
+    {
+        int peerMss = syn.Options.HasMss ? syn.Options.Mss : (id.LocalAddress.IsV6 ? 1220 : 536);
+        var cookie = SynCookie.Make(_isn.Key, id, syn.Seq, peerMss, now);
+        listener.LastCookieAt = now.Nanoseconds;
+        _control.TryEnqueue(new ControlSegment
+        {
+            Id = id,
+            Seq = cookie,
+            Ack = syn.Seq + 1,
+            Flags = TcpFlags.Syn | TcpFlags.Ack,
+            Window = (ushort)Math.Min(Settings.ReceiveBufferSize, 65535),
+            Mss = Settings.MssFor(id.LocalAddress.IsV6),
+        });
+        Drop(now, TcpDropReason.SynCookieSent, id, true, Summary(syn));
+    }
+
+    /// <summary>
+    /// An ACK in LISTEN that may return a SYN cookie: only checked while cookies were sent in the last two minutes
+    /// (as Linux does, so that guessing cookies needs an overflow first). A valid one creates the connection, which then
+    /// takes the ACK (and any data on it) as SYN-RECEIVED would — unless the accept queue is full, when the ACK is
+    /// dropped without an answer (as Linux does): the peer's retransmissions come back once there is room.
+    /// False when the ACK holds no valid cookie (it is then answered with RST as usual).
+    /// </summary>
+    private bool TryOpenFromCookie(TcpListener listener, in ConnectionId id, TcpPacket ack, Instant now)
+    {
+        if (!Settings.SynCookies || listener.LastCookieAt == long.MinValue
+            || now.Nanoseconds - listener.LastCookieAt > Duration.FromSeconds(128).Nanoseconds)
+            return false;
+        if (!SynCookie.TryCheck(_isn.Key, id, ack.Seq - 1, ack.Ack - 1, now, out ushort mss))
+            return false;
+        if (listener.Queued >= listener.Backlog || _connections.Count >= Settings.MaxConnections)
+        {
+            Drop(now, TcpDropReason.ListenOverflow, id, true, Summary(ack));
+            return true;
+        }
+        var c = new TcpConnection(this, id, listener, now, null);
+        _connections.Add(id, c);
+        c.OpenFromCookie(ack, mss, now);
+        Reschedule(c);
+        return true;
     }
 
     /// <summary>

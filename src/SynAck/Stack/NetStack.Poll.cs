@@ -57,6 +57,11 @@ public sealed partial class NetStack
             Flags = s.Flags,
             Window = s.Window,
         };
+        if (s.Mss != 0)
+        {
+            h.Options.HasMss = true;
+            h.Options.Mss = s.Mss;
+        }
         if (s.HasTimestamps)
         {
             h.Options.HasTimestamps = true;

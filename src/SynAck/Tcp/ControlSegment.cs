@@ -14,6 +14,9 @@ internal struct ControlSegment
     public TcpFlags Flags;
     public ushort Window;
 
+    /// <summary>An MSS option to carry (0: none) — only a SYN cookie's SYN-ACK has one.</summary>
+    public ushort Mss;
+
     /// <summary>The segment carries a timestamps option (RFC 7323 §3.2: every non-RST segment does once negotiated).</summary>
     public bool HasTimestamps;
     public uint TsVal;

@@ -15,6 +15,9 @@ internal sealed class IsnGenerator
 
     public IsnGenerator(SipHash f) => _f = f;
 
+    /// <summary>The secret key, which SYN cookies (RFC 4987) use too, with their own input.</summary>
+    public SipHash Key => _f;
+
     public SeqNum Next(in ConnectionId id, Instant now)
     {
         Span<byte> buf = stackalloc byte[36];

@@ -122,6 +122,29 @@ internal sealed partial class TcpConnection
         _stack.MarkDirty(this);
     }
 
+    /// <summary>
+    /// RFC 4987 §3.6: the handshake's ACK returned a valid SYN cookie. Rebuild what SYN-RECEIVED would have held —
+    /// ISS = the cookie, IRS = SEG.SEQ − 1, the MSS the cookie encoded, no other options (the cookie SYN-ACK offered
+    /// none) — and process the ACK as SYN-RECEIVED does, which establishes the connection and takes any data on it.
+    /// </summary>
+    public void OpenFromCookie(TcpPacket ack, ushort mss, Instant now)
+    {
+        Iss = ack.Ack - 1;
+        SndUna = Iss;
+        SndNxt = Iss + 1;
+        SndMax = Iss + 1;
+        SndBufStart = Iss + 1;
+        Irs = ack.Seq - 1;
+        RcvNxt = ack.Seq;
+        TakeMss(new TcpOptions { HasMss = true, Mss = mss });
+        NegotiateOptions(default, now);
+        InitReceiveWindow();
+        SndWl1 = Irs;
+        SndWl2 = Iss;
+        SetState(TcpState.SynReceived, TcpTransitionCause.RcvSyn, now);
+        OtherwiseArrives(ack, now);
+    }
+
     /// <summary>The connection stops counting against its listener's backlog as half-open.</summary>
     private void LeaveHalfOpen()
     {

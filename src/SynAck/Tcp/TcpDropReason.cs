@@ -92,4 +92,7 @@ public enum TcpDropReason : byte
 
     /// <summary>RFC 7323 §5.3: the timestamp is older than TS.Recent (PAWS); an old duplicate, answered with ACK.</summary>
     PawsRejected,
+
+    /// <summary>LISTEN with a full backlog: the SYN was answered with a SYN cookie and no state kept (RFC 4987 §3.6).</summary>
+    SynCookieSent,
 }

@@ -26,4 +26,7 @@ internal sealed class TcpListener
     public int Queued { get; set; }
 
     public bool IsFull => HalfOpen + Queued >= Backlog;
+
+    /// <summary>When the backlog last overflowed and a SYN cookie went out; cookies are only honoured soon after (as Linux does).</summary>
+    public long LastCookieAt { get; set; } = long.MinValue;
 }

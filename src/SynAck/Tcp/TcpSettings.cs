@@ -81,6 +81,13 @@ public sealed class TcpSettings
     /// </summary>
     public bool Sack { get; init; } = true;
 
+    /// <summary>
+    /// RFC 4987 §3.6 SYN cookies: when a listener's backlog is full, answer a SYN with a SYN-ACK whose ISS encodes the
+    /// connection (MSS and a keyed hash) instead of dropping it, and create the connection when a valid ACK returns the
+    /// cookie. Such connections negotiate no window scaling, SACK or timestamps. Default on, like Linux.
+    /// </summary>
+    public bool SynCookies { get; init; } = true;
+
     /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
     public int MaxOutOfOrderRanges { get; init; } = 8;
 

@@ -8,12 +8,13 @@ namespace SynAck.Tests.Scenarios;
 /// <summary>scenarios.md: listen-overflow.</summary>
 public sealed class ListenOverflowScenarioTests
 {
+    /// <summary>With SYN cookies off (classic behaviour): the excess SYNs are dropped and the clients retry.</summary>
     [Fact]
     public void ExcessSynsAreDroppedAndRetriedAndNoAcceptedConnectionIsLost()
     {
         const int Clients = 5;
         const int Backlog = 2;
-        var rig = new ScenarioRig();
+        var rig = new ScenarioRig(server: new TcpSettings { SynCookies = false });
         rig.Server.Listen(ScenarioRig.Port, Backlog);
         var handles = Enumerable.Range(0, Clients).Select(_ => rig.Client.Connect(ScenarioRig.ServerAddress, ScenarioRig.Port, rig.Now)).ToList();
         // The application does not accept for the first half second.

@@ -200,9 +200,9 @@ public sealed class AckAndFinArrivesTests
     }
 
     [Fact]
-    public void Listen_drops_syns_beyond_the_backlog()
+    public void Listen_drops_syns_beyond_the_backlog_when_syn_cookies_are_off()
     {
-        var p = new CraftedPeer();
+        var p = new CraftedPeer(new TcpSettings { SynCookies = false });
         p.Stack.Listen(CraftedPeer.LocalPort, backlog: 2);
         for (ushort port = 1000; port < 1003; port++)
             p.Deliver(TcpFlags.Syn, new SeqNum(port), default, fromPort: port);

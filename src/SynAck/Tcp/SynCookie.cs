@@ -1,0 +1,76 @@
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// SYN cookies (RFC 4987 §3.6): when a listener's backlog is full, the SYN-ACK's ISS itself carries what the
+/// connection needs, so nothing is stored until the handshake's ACK returns it as SEG.ACK − 1. Layout, high bits
+/// first: a 5-bit counter of 64-second ticks, a 3-bit index into <see cref="MssTable"/>, and 24 bits of a keyed
+/// hash (SipHash with the ISN key) over the 4-tuple, the peer's ISN and the counter. A cookie is honoured for the
+/// tick it was made in and the next (64 to 128 s). Window scaling, SACK and timestamps cannot be carried and are
+/// not offered on a cookie SYN-ACK (Linux hides them in the timestamp; SynAck keeps the classic form).
+/// </summary>
+internal static class SynCookie
+{
+    /// <summary>The MSS values a cookie can express; a peer's MSS is rounded down to one of them.</summary>
+    private static ReadOnlySpan<ushort> MssTable => [536, 1220, 1300, 1360, 1400, 1440, 1460, 8960];
+
+    private static readonly Duration s_tick = Duration.FromSeconds(64);
+
+    private static uint Counter(Instant now) => (uint)(now.Nanoseconds / s_tick.Nanoseconds) & 31;
+
+    /// <summary>The cookie ISS for a SYN with sequence number <paramref name="peerIsn"/> and MSS <paramref name="peerMss"/>.</summary>
+    public static SeqNum Make(SipHash key, in ConnectionId id, SeqNum peerIsn, int peerMss, Instant now)
+    {
+        int index = 0;
+        for (int i = MssTable.Length - 1; i >= 0; i--)
+        {
+            if (MssTable[i] <= peerMss)
+            {
+                index = i;
+                break;
+            }
+        }
+        uint t = Counter(now);
+        return new SeqNum((t << 27) | ((uint)index << 24) | Hash(key, id, peerIsn, t));
+    }
+
+    /// <summary>
+    /// Checks the cookie an ACK returns (SEG.ACK − 1 for SEG.SEQ − 1 as the peer's ISN); on success gives the MSS it
+    /// encoded. False for a forged, corrupted or expired cookie.
+    /// </summary>
+    public static bool TryCheck(SipHash key, in ConnectionId id, SeqNum peerIsn, SeqNum cookie, Instant now, out ushort mss)
+    {
+        mss = 0;
+        uint c = cookie.Value;
+        uint t = c >> 27;
+        uint age = (Counter(now) - t) & 31;
+        if (age > 1)
+            return false;
+        if ((c & 0xFFFFFF) != Hash(key, id, peerIsn, t))
+            return false;
+        mss = MssTable[(int)((c >> 24) & 7)];
+        return true;
+    }
+
+    private static uint Hash(SipHash key, in ConnectionId id, SeqNum peerIsn, uint t)
+    {
+        Span<byte> buf = stackalloc byte[48];
+        buf[0] = (byte)'C';   // domain separation from the ISN function, which uses the same key
+        int n = 1;
+        n += id.LocalAddress.WriteTo(buf[n..]);
+        n += id.RemoteAddress.WriteTo(buf[n..]);
+        buf[n++] = (byte)(id.LocalPort >> 8);
+        buf[n++] = (byte)id.LocalPort;
+        buf[n++] = (byte)(id.RemotePort >> 8);
+        buf[n++] = (byte)id.RemotePort;
+        uint isn = peerIsn.Value;
+        buf[n++] = (byte)(isn >> 24);
+        buf[n++] = (byte)(isn >> 16);
+        buf[n++] = (byte)(isn >> 8);
+        buf[n++] = (byte)isn;
+        buf[n++] = (byte)t;
+        return (uint)key.Hash(buf[..n]) & 0xFFFFFF;
+    }
+}
