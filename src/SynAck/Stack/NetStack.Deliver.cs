@@ -163,9 +163,13 @@ public sealed partial class NetStack
             return;
         }
         // Anything else is an old duplicate: an ACK tells its sender where this side stands (RFC 9293 §3.10.7.4 first).
-        if ((flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || tcp.Payload.Length > 0)
+        // A bare ACK inside the window is ignored; outside it, it is unacceptable and answered too, rate-limited like
+        // a SYN (RFC 5961 §7) so two ends cannot keep acknowledging each other's stale ACKs.
+        bool pureAck = (flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && tcp.Payload.Length == 0;
+        bool outOfWindow = tcp.Seq != e.RcvNxt && !tcp.Seq.InWindow(e.RcvNxt, e.Window);
+        if (!pureAck || outOfWindow)
         {
-            if ((flags & TcpFlags.Syn) == 0 || TryTakeChallengeAck(now))
+            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || TryTakeChallengeAck(now))
                 QueueControl(id, e.SndNxt, e.RcvNxt, TcpFlags.Ack, e.Window);
         }
         Drop(now, TcpDropReason.TimeWaitSegment, id, true, Summary(tcp));

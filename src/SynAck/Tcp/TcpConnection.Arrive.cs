@@ -32,7 +32,9 @@ internal sealed partial class TcpConnection
         }
 
         // First: check the sequence number.
-        if (!IsAcceptable(seg.Seq, segLen) && !IsWindowEdgeAck(seg.Seq, segLen))
+        // The allowance for an ACK at the window's right edge is not for a RST: outside the window it is dropped
+        // silently (RFC 5961 §3.2).
+        if (!IsAcceptable(seg.Seq, segLen) && ((flags & TcpFlags.Rst) != 0 || !IsWindowEdgeAck(seg.Seq, segLen)))
         {
             // A zero window still lets a segment at RCV.NXT carry a valid ACK (RFC 9293 §3.10.7.4 first: "special
             // allowance should be made to accept valid ACKs"); the text and FIN are dropped.

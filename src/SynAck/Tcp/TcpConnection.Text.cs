@@ -27,8 +27,9 @@ internal sealed partial class TcpConnection
         }
         if (UserClosed)
         {
-            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit).
-            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit). The
+            // sequence number is the highest sent, the peer's RCV.NXT, or it would only draw a challenge ACK (RFC 5961 §3.2).
+            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
             CloseAndRelease(TcpTransitionCause.Abort, now);
             return false;
         }
@@ -91,9 +92,11 @@ internal sealed partial class TcpConnection
             SeqNum finSeq = seg.Seq + ((seg.Flags & TcpFlags.Syn) != 0 ? 1 : 0) + seg.Payload.Length;
             if (finSeq > RcvNxt && !FinReceived)
             {
-                // Out of order: remember where the FIN sits and take it once the bytes before it arrive.
+                // Out of order: remember where the FIN sits and take it once the bytes before it arrive. Like any
+                // out-of-order segment it earns an immediate duplicate ACK (RFC 5681 §4.2).
                 _finPending = true;
                 _finPendingSeq = finSeq;
+                AckNow();
                 return;
             }
             if (finSeq != RcvNxt)
