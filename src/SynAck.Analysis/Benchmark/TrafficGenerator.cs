@@ -71,7 +71,7 @@ internal sealed class TrafficGenerator
             for (int i = 0; i < _profile.Concurrency; i++)
             {
                 var flow = new GeneratedFlow(i, _profile, _rng, totals);
-                flow.Start(StartNanoseconds + _rng.Exponential(_profile.MeanGap.Nanoseconds * (i + 1)), NextEndpoints());
+                flow.Start(StartNanoseconds + _rng.Next(0L, 1_000_000_000L), NextEndpoints()); // the slots open during the first second
                 queue.Enqueue(flow, (flow.NextTime, flow.Id));
             }
             var header = new TcpHeaderFields();
