@@ -43,7 +43,7 @@ internal sealed partial class TcpConnection
             _send.Consume(dataAcked);
             SndBufStart += dataAcked;
             // RFC 6298 §3 / Karn: only a segment sent once yields an RTT sample.
-            if (_rttTiming && ack >= _rttSeq)
+            if (!TrySampleTimestampRtt(seg, now) && _rttTiming && ack >= _rttSeq)
                 SampleRtt(now);
             _retries = 0;
             _rtt.ClearBackoffCount();
@@ -87,7 +87,7 @@ internal sealed partial class TcpConnection
     private void UpdateWindow(TcpPacket seg)
     {
         uint old = SndWnd;
-        SndWnd = seg.Window;
+        SndWnd = SegmentWindow(seg);
         SndWl1 = seg.Seq;
         SndWl2 = seg.Ack;
         MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
@@ -133,7 +133,7 @@ internal sealed partial class TcpConnection
     {
         // A duplicate ACK (RFC 5681 §2): no data, no SYN/FIN, same window, and data outstanding. Behind a zero window
         // nothing is outstanding — the persist probe's byte is expected to be dropped — so its answers are not counted.
-        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || seg.Window != SndWnd || SndMax == SndUna
+        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || SegmentWindow(seg) != SndWnd || SndMax == SndUna
             || SndWnd == 0)
             return;
         _dupAcks++;

@@ -86,6 +86,7 @@ internal sealed partial class TcpConnection
             return;
         }
         _rtt.BackOff();
+        NoteTimeoutForRttm(now);
         if (State is TcpState.SynSent or TcpState.SynReceived)
             _synTimedOut = true;
         // A timeout behind a zero window is a persist probe going unanswered (RFC 9293 §3.8.6.1), not a loss.
