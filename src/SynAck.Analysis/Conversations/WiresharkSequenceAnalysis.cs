@@ -93,7 +93,9 @@ internal static class WiresharkSequenceAnalysis
         }
 
     FinishedForward:
-        if ((flags & TcpExpertFlags.DuplicateAck) == 0)
+        // Only a new acknowledgment number ends a run of duplicates: an ACK that merely changes the window (as
+        // a receiver buffering out-of-order data with SACK does) leaves the count standing, as in Wireshark.
+        if (ack != fwd.LastAck)
             fwd.DupAckCount = 0;
 
         // An ACK beyond the contiguous data seen from the peer: the capture missed a segment the peer sent.
@@ -103,7 +105,7 @@ internal static class WiresharkSequenceAnalysis
             rev.MaxSeqToBeAcked = rev.NextSeq;
         }
 
-        if ((len > 0 || s.Syn || s.Fin) && fwd.NextSeq != 0 && Lt(seq, fwd.NextSeq))
+        if (len > 0 || s.Syn || s.Fin)
             flags |= ClassifyResend(fwd, rev, s, flags, initialRttNs);
 
         uint nextSeq = seq + (uint)len + (s.Syn || s.Fin ? 1u : 0u);
@@ -133,12 +135,22 @@ internal static class WiresharkSequenceAnalysis
             return TcpExpertFlags.None;
         uint seq = s.Seq;
         int len = s.PayloadLength;
+        bool notAdvanced = fwd.NextSeq != 0 && Lt(seq, fwd.NextSeq);
+        // A segment of new data starting one byte early (after a one-byte zero-window probe) is not a resend.
+        if (len > 1 && fwd.NextSeq - 1 == seq)
+            notAdvanced = false;
+        // Spurious is judged even when the sequence number advanced, as Wireshark does.
         if (len > 0 && rev.LastAck != 0 && Le(seq + (uint)len, rev.LastAck))
             return TcpExpertFlags.SpuriousRetransmission | TcpExpertFlags.Retransmission;
+        if (!notAdvanced)
+            return TcpExpertFlags.None;
         if (rev.DupAckCount >= 2 && rev.LastAck == seq && s.Time - rev.LastAckTime < FastRetransmissionWindowNs)
             return TcpExpertFlags.FastRetransmission | TcpExpertFlags.Retransmission;
         long threshold = initialRttNs > 0 ? initialRttNs : DefaultOutOfOrderNs;
-        if (fwd.NextSeq != seq + (uint)len && s.Time - fwd.NextSeqTime < threshold)
+        // The end of the segment counts its SYN or FIN: a resent final segment ends exactly at the highest
+        // sequence seen, so it is a retransmission, not a segment out of order.
+        uint end = seq + (uint)len + (s.Syn || s.Fin ? 1u : 0u);
+        if (fwd.NextSeq != end && s.Time - fwd.NextSeqTime < threshold)
             return TcpExpertFlags.OutOfOrder;
         return TcpExpertFlags.Retransmission;
     }

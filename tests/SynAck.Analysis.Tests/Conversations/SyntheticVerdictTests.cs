@@ -224,4 +224,38 @@ public sealed class SyntheticVerdictTests
             File.Delete(path);
         }
     }
+
+    /// <summary>
+    /// What a SACK sender produces: duplicate ACKs whose window changes as the receiver buffers out-of-order data
+    /// (only a new ACK number ends the run, so the resend is still a fast retransmission), and a FIN resent before
+    /// the first RTT is over (its end counts the FIN, so it is a retransmission, not out of order).
+    /// </summary>
+    [Fact]
+    public void Fast_retransmission_after_window_changing_dup_acks_and_a_quickly_resent_fin_equal_tsharks()
+    {
+        ExternalTools.Require("tshark");
+        var cap = new SyntheticCapture().Handshake()
+            .Add(30, true, PA, 1001, 5001, length: 100).Add(31, true, PA, 1101, 5001, length: 100)
+            .Add(32, true, PA, 1201, 5001, length: 100).Add(33, true, PA, 1301, 5001, length: 100)
+            .Add(34, false, A, 5001, 1101, window: 1000).Add(35, false, A, 5001, 1101, window: 1000)
+            .Add(36, false, A, 5001, 1101, window: 900).Add(37, false, A, 5001, 1101, window: 900)
+            .Add(38, true, PA, 1101, 5001, length: 100).Add(39, false, A, 5001, 1401, window: 1000)
+            .Add(40, true, FA, 1401, 5001).Add(42, true, FA, 1401, 5001)
+            .Add(45, false, FA, 5001, 1402).Add(46, true, A, 1402, 5002);
+        var path = cap.Save();
+        try
+        {
+            var ours = cap.Analyze().Connections.SelectMany(c => c.Segments.Select(s => (s.Frame, s.Expert))).ToDictionary(x => x.Frame);
+            var theirs = TsharkOracle.Read(path).ToList();
+            Assert.Equal(ours.Count, theirs.Count);
+            foreach (var f in theirs)
+                Assert.True(f.Flags == ours[f.Frame].Expert, $"frame {f.Frame}: tshark {f.Flags}, SynAck {ours[f.Frame].Expert}");
+            Assert.Contains(theirs, f => (f.Flags & TcpExpertFlags.FastRetransmission) != 0);
+            Assert.Equal(TcpExpertFlags.Retransmission, theirs.Single(f => f.Frame == 15).Flags);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
