@@ -92,7 +92,10 @@ public sealed partial class NetStack
         return h;
     }
 
-    /// <summary>RFC 9293 §3.10.2 SEND: queues bytes; returns how many fit (0 when the buffer is full or the connection is gone).</summary>
+    /// <summary>
+    /// RFC 9293 §3.10.2 SEND: queues bytes; returns how many fit (0 when the buffer is full or the connection failed).
+    /// Throws <see cref="InvalidOperationException"/> after <see cref="Shutdown"/> or <see cref="Close"/> ("connection closing").
+    /// </summary>
     public int Send(TcpHandle handle, ReadOnlySpan<byte> data, Instant now)
     {
         _lastNow = now;

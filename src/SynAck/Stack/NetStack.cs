@@ -40,6 +40,7 @@ public sealed partial class NetStack : IPacketEndpoint
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(random);
+        settings.Validate();
         Address = address;
         Settings = settings;
         var isnHash = isnKey.Length >= 16 ? SipHash.FromKey(isnKey) : new SipHash(random.NextUInt64(), random.NextUInt64());

@@ -65,6 +65,19 @@ internal sealed class RttEstimator
         Rto = new Duration(doubled);
     }
 
+    /// <summary>
+    /// RFC 6298 §5.7: when a SYN or SYN-ACK had to be retransmitted and no sample exists yet, data transfer starts
+    /// with an RTO of 3 s rather than the backed-off or initial value.
+    /// </summary>
+    public void ResetAfterSynTimeout()
+    {
+        if (HasSample)
+            return;
+        Backoff = 0;
+        _base = Clamp(Duration.FromSeconds(3), _min, _max);
+        Rto = _base;
+    }
+
     /// <summary>A new ACK arrived: keep the backed-off value until a fresh sample (RFC 6298 §5.7 allows either), but clear the count.</summary>
     public void ClearBackoffCount() => Backoff = 0;
 

@@ -27,7 +27,7 @@ internal sealed partial class TcpConnection
         // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is not believable either.
         if (ack < SndUna - (int)Math.Max(MaxSndWnd, 1u))
         {
-            SendChallengeAck(now, TcpDropReason.AckAboveSndNxt, seg);
+            SendChallengeAck(now, TcpDropReason.AckTooOld, seg);
             return false;
         }
 

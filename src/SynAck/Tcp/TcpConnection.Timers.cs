@@ -10,6 +10,7 @@ internal sealed partial class TcpConnection
     private Instant _delAckAt = Instant.MaxValue;
     private Instant _finWait2At = Instant.MaxValue;
     private int _retries;
+    private bool _synTimedOut;
     private bool _rttTiming;
     private SeqNum _rttSeq;
     private Instant _rttStart;
@@ -85,6 +86,8 @@ internal sealed partial class TcpConnection
             return;
         }
         _rtt.BackOff();
+        if (State is TcpState.SynSent or TcpState.SynReceived)
+            _synTimedOut = true;
         if (IsSynchronized)
         {
             // RFC 5681 §3.1 (4): ssthresh = max(FlightSize / 2, 2·SMSS); cwnd = loss window (1 SMSS).

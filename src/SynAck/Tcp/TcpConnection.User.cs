@@ -76,13 +76,16 @@ internal sealed partial class TcpConnection
         _stack.Reschedule(this);
     }
 
-    /// <summary>RFC 9293 §3.10.5 ABORT: &lt;SEQ=SND.NXT&gt;&lt;CTL=RST&gt; (except from SYN-SENT), then CLOSED at once.</summary>
+    /// <summary>
+    /// RFC 9293 §3.10.5 ABORT: in SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2 and CLOSE-WAIT send &lt;SEQ=SND.NXT&gt;&lt;CTL=RST&gt;;
+    /// in SYN-SENT, CLOSING and LAST-ACK just delete the TCB. Either way CLOSED at once.
+    /// </summary>
     public void Abort(Instant now)
     {
         UserClosed = true;
         if (IsReleased)
             return;
-        if (State != TcpState.SynSent)
+        if (State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait)
             _stack.QueueControl(Id, SndMax, default, TcpFlags.Rst);
         CloseAndRelease(TcpTransitionCause.Abort, now);
     }

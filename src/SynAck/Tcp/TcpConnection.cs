@@ -166,6 +166,8 @@ internal sealed partial class TcpConnection
         if (from == to)
             return;
         State = to;
+        if (to == TcpState.Established && _synTimedOut)
+            _rtt.ResetAfterSynTimeout();
         var counters = _stack.Counters;
         if (to == TcpState.SynSent && from == TcpState.Closed)
             counters.ActiveOpens++;

@@ -75,6 +75,9 @@ public enum TcpDropReason : byte
     /// <summary>The ACK acknowledges something not yet sent (SEG.ACK &gt; SND.NXT): answered with ACK (RFC 9293 §3.10.7.4 fifth).</summary>
     AckAboveSndNxt,
 
+    /// <summary>The ACK is older than SND.UNA − MAX.SND.WND: answered with ACK (RFC 5961 §5.2).</summary>
+    AckTooOld,
+
     /// <summary>Out-of-order data that the reassembly bound would not hold.</summary>
     OutOfOrderFull,
 

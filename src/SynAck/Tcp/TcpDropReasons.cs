@@ -30,6 +30,7 @@ public static class TcpDropReasons
         TcpDropReason.NoAck => "ACK bit off (RFC 9293 §3.10.7.4 fifth)",
         TcpDropReason.SynReceivedBadAck => "SYN-RECEIVED: unacceptable ACK, answered with RST (RFC 9293 §3.10.7.4 fifth)",
         TcpDropReason.AckAboveSndNxt => "ACK of unsent data: answered with ACK (RFC 9293 §3.10.7.4 fifth)",
+        TcpDropReason.AckTooOld => "ACK older than SND.UNA - MAX.SND.WND: answered with ACK (RFC 5961 §5.2)",
         TcpDropReason.OutOfOrderFull => "out-of-order queue full",
         TcpDropReason.TimeWaitRst => "RST in TIME-WAIT: ignored (RFC 1337)",
         TcpDropReason.TimeWaitSegment => "segment in TIME-WAIT",

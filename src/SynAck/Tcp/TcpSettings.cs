@@ -101,6 +101,29 @@ public sealed class TcpSettings
     /// <summary>Whether any demonstration switch is on (observers then accept the demonstration-only transitions).</summary>
     public bool AnyDemonstration => DemoSkipTimeWait || DemoTwoWayHandshake;
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value no stack can run with.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object value)
+        {
+            if (!ok)
+                throw new ArgumentOutOfRangeException(name, value, $"invalid TCP setting {name}");
+        }
+
+        Require(Msl >= Duration.Zero, nameof(Msl), Msl);
+        Require(SynRetries >= 0 && SynAckRetries >= 0 && DataRetries >= 0, nameof(DataRetries), DataRetries);
+        Require(MinRto > Duration.Zero && MinRto <= MaxRto, nameof(MinRto), MinRto);
+        Require(InitialRto > Duration.Zero, nameof(InitialRto), InitialRto);
+        Require(DelayedAckTimeout > Duration.Zero, nameof(DelayedAckTimeout), DelayedAckTimeout);
+        Require(Mtu >= 68, nameof(Mtu), Mtu);
+        Require(SendBufferSize > 0, nameof(SendBufferSize), SendBufferSize);
+        Require(ReceiveBufferSize > 0, nameof(ReceiveBufferSize), ReceiveBufferSize);
+        Require(MaxOutOfOrderRanges > 0, nameof(MaxOutOfOrderRanges), MaxOutOfOrderRanges);
+        Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
+        Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
+        Require(EphemeralPortMin > 0 && EphemeralPortMin <= EphemeralPortMax, nameof(EphemeralPortMin), EphemeralPortMin);
+    }
+
     /// <summary>The MSS we announce for an address family (RFC 9293 §3.7.1: MTU minus fixed IP and TCP headers).</summary>
     public ushort MssFor(bool ipv6) => (ushort)Math.Clamp(Mtu - (ipv6 ? 60 : 40), 64, 65535);
 }

@@ -54,6 +54,11 @@ public sealed class AllocationTests
     {
         var a = new NetStack(IpAddress.V4(10, 0, 0, 1), TcpSettings.Default, new SplitMix64Random(1));
         var b = new NetStack(IpAddress.V4(10, 0, 0, 2), TcpSettings.Default, new SplitMix64Random(2));
+        // The transition checker stays attached: events are built on every segment, and must not allocate either.
+        var checkA = new SynAck.Diagnostics.TransitionChecker();
+        var checkB = new SynAck.Diagnostics.TransitionChecker();
+        a.AddObserver(checkA);
+        b.AddObserver(checkB);
         var toB = new Ring(256);
         var toA = new Ring(256);
         var now = Instant.Zero;
@@ -101,5 +106,7 @@ public sealed class AllocationTests
         Assert.True(segments > 10_000, $"only {segments} segments were sent");
         Assert.True(received - receivedBefore > 10_000_000, $"only {received - receivedBefore} bytes moved");
         Assert.Equal(0, allocated);
+        checkA.ThrowIfViolated();
+        checkB.ThrowIfViolated();
     }
 }

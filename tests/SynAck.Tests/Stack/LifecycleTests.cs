@@ -23,6 +23,29 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void Ipv6_connection_announces_mtu_minus_60_and_carries_data()
+    {
+        var a = IpAddress.Parse("fd00::1");
+        var b = IpAddress.Parse("fd00::2");
+        var h = new TwoStacks(clientAddress: a, serverAddress: b);
+        h.Server.Listen(443);
+        var c = h.Client.Connect(b, 443, h.Now);
+        TcpSynAckHandle(h, out var s);
+        Assert.Equal(1440, h.Wire[0].Options.Mss);
+        var data = ConnectedPair.Pattern(50_000);
+        Assert.Equal(data, ConnectedPair.Transfer(h, h.Client, c, h.Server, s, data, Duration.FromSeconds(10)));
+        Assert.All(h.Wire, r => Assert.True(r.Length <= 1440));
+        h.Check();
+
+        static void TcpSynAckHandle(TwoStacks h, out SynAck.Stack.TcpHandle s)
+        {
+            SynAck.Stack.TcpHandle got = default;
+            Assert.True(h.RunUntil(() => h.Server.TryAccept(443, out got), h.Now + Duration.FromSeconds(1)));
+            s = got;
+        }
+    }
+
+    [Fact]
     public void Four_way_close_active_closer_holds_time_wait_exactly_two_msl()
     {
         var h = new TwoStacks();
@@ -130,6 +153,10 @@ public sealed class LifecycleTests
         var (c, _) = ConnectedPair.Open(h);
         Assert.Equal(TcpState.Established, h.Client.State(c));
         Assert.Equal(3.0, h.Wire.Last(r => r.Flags == TcpFlags.Syn).Time.TotalSeconds);
+        // RFC 6298 §5.7: the SYN timed out and no RTT sample exists (Karn), so data starts with RTO = 3 s.
+        var id = h.Client.GetConnectionId(c);
+        Assert.True(h.Client.TryGetConnection(id, out var conn));
+        Assert.Equal(Duration.FromSeconds(3), conn.Rtt.Rto);
         h.Check();
     }
 

@@ -15,17 +15,19 @@ internal sealed class TwoStacks
 {
     public static readonly IpAddress ClientAddress = IpAddress.V4(10, 0, 0, 1);
     public static readonly IpAddress ServerAddress = IpAddress.V4(10, 0, 0, 2);
+    private readonly IpAddress _serverAddress;
 
     private readonly List<(Instant At, bool ToServer, byte[] Packet)> _inFlight = [];
     private readonly Sink _clientSink;
     private readonly Sink _serverSink;
 
-    public TwoStacks(TcpSettings? client = null, TcpSettings? server = null, ulong seed = 1)
+    public TwoStacks(TcpSettings? client = null, TcpSettings? server = null, ulong seed = 1, IpAddress? clientAddress = null, IpAddress? serverAddress = null)
     {
         var cs = client ?? TcpSettings.Default;
         var ss = server ?? client ?? TcpSettings.Default;
-        Client = new NetStack(ClientAddress, cs, new SplitMix64Random(seed));
-        Server = new NetStack(ServerAddress, ss, new SplitMix64Random(seed + 1000));
+        _serverAddress = serverAddress ?? ServerAddress;
+        Client = new NetStack(clientAddress ?? ClientAddress, cs, new SplitMix64Random(seed));
+        Server = new NetStack(_serverAddress, ss, new SplitMix64Random(seed + 1000));
         ClientChecker = new TransitionChecker(cs.AnyDemonstration);
         ServerChecker = new TransitionChecker(ss.AnyDemonstration);
         Client.AddObserver(ClientChecker);
@@ -78,7 +80,7 @@ internal sealed class TwoStacks
     /// <summary>The server host crashes and comes back with an empty stack (same address, new ISN key).</summary>
     public void RestartServer(TcpSettings? settings = null)
     {
-        Server = new NetStack(ServerAddress, settings ?? TcpSettings.Default, new SplitMix64Random(999));
+        Server = new NetStack(_serverAddress, settings ?? TcpSettings.Default, new SplitMix64Random(999));
         Server.AddObserver(ServerChecker);
         Server.AddObserver(ServerLog);
     }

@@ -242,6 +242,34 @@ public sealed class AckAndFinArrivesTests
     }
 
     [Fact]
+    public void Data_for_a_connection_the_application_closed_is_answered_with_rst()
+    {
+        var p = new CraftedPeer();
+        p.ToFinWait2();
+        p.Deliver(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.LocalIss + 2, payloadLength: 10);
+        var rst = p.Poll().Single();
+        Assert.True(rst.Has(TcpFlags.Rst));
+        Assert.Equal(TcpState.Closed, p.State);
+        p.Checker.ThrowIfViolated();
+    }
+
+    [Fact]
+    public void Fin_wait_2_after_shutdown_keeps_receiving_and_has_no_timeout()
+    {
+        var p = new CraftedPeer();
+        p.ToEstablished();
+        p.Stack.Shutdown(p.Handle, p.Now);
+        var fin = p.Poll().Single();
+        p.Deliver(TcpFlags.Ack, p.PeerNxt, fin.Seq + 1);
+        Assert.Equal(TcpState.FinWait2, p.State);
+        p.Advance(Duration.FromSeconds(600));
+        p.Poll();
+        p.Deliver(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, fin.Seq + 1, payloadLength: 10);
+        Assert.Equal(10, p.Stack.Available(p.Handle));
+        Assert.Equal(TcpState.FinWait2, p.State);
+    }
+
+    [Fact]
     public void Fin_wait_2_times_out_for_a_closed_connection()
     {
         var p = new CraftedPeer();

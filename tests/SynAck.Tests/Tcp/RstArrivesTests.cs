@@ -92,6 +92,35 @@ public sealed class RstArrivesTests
         Assert.Equal(1, p.Stack.Counters.Drops(TcpDropReason.RstChallenged));
     }
 
+    [Theory]
+    [InlineData(TcpState.Established, true)]
+    [InlineData(TcpState.CloseWait, true)]
+    [InlineData(TcpState.FinWait2, true)]
+    [InlineData(TcpState.LastAck, false)]
+    [InlineData(TcpState.Closing, false)]
+    [InlineData(TcpState.SynSent, false)]
+    public void Abort_sends_rst_only_where_rfc_9293_says(TcpState state, bool rst)
+    {
+        var p = new CraftedPeer();
+        p.To(state);
+        var sndNxt = p.LocalNxt;
+        if (state == TcpState.FinWait2 || state == TcpState.Closing || state == TcpState.LastAck)
+        {
+            // The handle retired with Close; abort through the connection itself.
+            p.Connection.Abort(p.Now);
+        }
+        else
+        {
+            p.Stack.Abort(p.Handle, p.Now);
+        }
+        var sent = p.Poll();
+        Assert.Equal(rst, sent.Any(s => s.Flags == TcpFlags.Rst));
+        if (rst)
+            Assert.Equal(sndNxt, sent.Single().Seq);
+        Assert.Equal(TcpState.Closed, p.State);
+        p.Checker.ThrowIfViolated();
+    }
+
     [Fact]
     public void Time_wait_ignores_rst_rfc_1337()
     {
