@@ -80,9 +80,9 @@ internal sealed class KernelPeer : IDisposable
         => new(ns.Start(Python, "-c", Script, "client", "198.18.0.2", Num(port), Num(sendBytes), mode));
 
     /// <summary>Starts a server on 198.18.0.1:<paramref name="port"/> and returns once it listens.</summary>
-    public static async Task<KernelPeer> ServerAsync(NetNamespace ns, ushort port, long sendBytes, string mode)
+    public static async Task<KernelPeer> ServerAsync(NetNamespace ns, ushort port, long sendBytes, string mode, string bindAddress = "198.18.0.1")
     {
-        var psi = ns.Start(Python, "-c", Script, "server", "198.18.0.1", Num(port), Num(sendBytes), mode);
+        var psi = ns.Start(Python, "-c", Script, "server", bindAddress, Num(port), Num(sendBytes), mode);
         var line = await psi.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
         if (line != "READY")
             Assert.Fail($"the kernel server did not start: {line} {await psi.StandardError.ReadToEndAsync()}");
