@@ -13,10 +13,10 @@ public enum TcpExpertFlags : ushort
     /// <summary>Data (or SYN/FIN) below the next expected sequence number: sent again (<c>tcp.analysis.retransmission</c>).</summary>
     Retransmission = 1 << 0,
 
-    /// <summary>A retransmission of the segment the peer asked for with two or more duplicate ACKs, within 20 ms of the last one.</summary>
+    /// <summary>A retransmission of the segment the peer asked for with two or more duplicate ACKs, within 20 ms of the last one (also flagged <see cref="Retransmission"/>, as Wireshark does).</summary>
     FastRetransmission = 1 << 1,
 
-    /// <summary>A retransmission of data the peer had already acknowledged.</summary>
+    /// <summary>A retransmission of data the peer had already acknowledged (also flagged <see cref="Retransmission"/>).</summary>
     SpuriousRetransmission = 1 << 2,
 
     /// <summary>Below the next expected sequence number but within one initial RTT (3 ms when unknown) of the highest segment: reordered, not resent.</summary>

@@ -123,7 +123,10 @@ internal static class WiresharkSequenceAnalysis
         return flags;
     }
 
-    /// <summary>A segment below the next expected sequence number: spurious, fast, reordered, or a plain retransmission.</summary>
+    /// <summary>
+    /// A segment below the next expected sequence number: spurious, fast, reordered, or a plain retransmission.
+    /// As in Wireshark, a spurious or fast retransmission carries the retransmission flag too.
+    /// </summary>
     private static TcpExpertFlags ClassifyResend(WiresharkFlow fwd, WiresharkFlow rev, in SegmentView s, TcpExpertFlags sofar, long initialRttNs)
     {
         if ((sofar & TcpExpertFlags.KeepAlive) != 0)
@@ -131,9 +134,9 @@ internal static class WiresharkSequenceAnalysis
         uint seq = s.Seq;
         int len = s.PayloadLength;
         if (len > 0 && rev.LastAck != 0 && Le(seq + (uint)len, rev.LastAck))
-            return TcpExpertFlags.SpuriousRetransmission;
+            return TcpExpertFlags.SpuriousRetransmission | TcpExpertFlags.Retransmission;
         if (rev.DupAckCount >= 2 && rev.LastAck == seq && s.Time - rev.LastAckTime < FastRetransmissionWindowNs)
-            return TcpExpertFlags.FastRetransmission;
+            return TcpExpertFlags.FastRetransmission | TcpExpertFlags.Retransmission;
         long threshold = initialRttNs > 0 ? initialRttNs : DefaultOutOfOrderNs;
         if (fwd.NextSeq != seq + (uint)len && s.Time - fwd.NextSeqTime < threshold)
             return TcpExpertFlags.OutOfOrder;

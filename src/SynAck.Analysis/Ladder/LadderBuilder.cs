@@ -62,7 +62,11 @@ public sealed class LadderBuilder : ISimObserver
         {
             all.Add((s.ToEntry(), s.Order));
             if (s.HeldBack > Duration.Zero)
+            {
                 all.Add((new LadderNote(s.At, "held back " + FormatDelay(s.HeldBack) + " in the network"), s.Order));
+                if (!s.Dropped && s.ArrivedAt is { } arrived)
+                    all.Add((new LadderNote(arrived, "the held-back segment arrives"), long.MaxValue));
+            }
         }
         all.Sort((a, b) => a.Entry.At != b.Entry.At ? a.Entry.At.CompareTo(b.Entry.At) : a.Order.CompareTo(b.Order));
         foreach (var (entry, _) in all)

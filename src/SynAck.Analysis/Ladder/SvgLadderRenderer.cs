@@ -21,14 +21,44 @@ public sealed class SvgLadderRenderer
 
     public string Render(LadderDiagram diagram)
     {
-        var times = diagram.Entries.Select(e => e.At)
-            .Concat(diagram.Segments.Where(s => s.ArrivedAt.HasValue).Select(s => s.ArrivedAt!.Value))
-            .Distinct().Order().ToList();
-        var row = new Dictionary<Instant, int>();
-        for (int i = 0; i < times.Count; i++)
-            row[times[i]] = i;
-        double Y(Instant t) => Top + row[t] * RowHeight;
-        double height = Top + Math.Max(1, times.Count) * RowHeight + 30;
+        // Each moment gets as many rows as it has things that would otherwise overlap: segments sent, segments arriving
+        // at one side, state changes of one side, notes. The k-th of a kind at a moment goes on that moment's k-th row.
+        var slots = new Dictionary<(Instant, string), int>();
+        var placed = new Dictionary<LadderEntry, int>(ReferenceEqualityComparer.Instance);
+        var arrivalRow = new Dictionary<LadderSegment, int>(ReferenceEqualityComparer.Instance);
+        int Take(Instant t, string kind)
+        {
+            slots.TryGetValue((t, kind), out int k);
+            slots[(t, kind)] = k + 1;
+            return k;
+        }
+        foreach (var e in diagram.Entries)
+        {
+            switch (e)
+            {
+                case LadderSegment seg:
+                    placed[e] = Take(e.At, "sent");
+                    if (seg.ArrivedAt is { } a)
+                        arrivalRow[seg] = Take(a, seg.From == LadderSide.Left ? "in-right" : "in-left");
+                    break;
+                case LadderStateChange sc:
+                    placed[e] = Take(e.At, sc.Side == LadderSide.Left ? "state-left" : "state-right");
+                    break;
+                default:
+                    placed[e] = Take(e.At, "note");
+                    break;
+            }
+        }
+        var times = slots.Keys.Select(k => k.Item1).Distinct().Order().ToList();
+        var firstRow = new Dictionary<Instant, int>();
+        int rows = 0;
+        foreach (var t in times)
+        {
+            firstRow[t] = rows;
+            rows += slots.Where(kv => kv.Key.Item1 == t).Max(kv => kv.Value);
+        }
+        double Y(Instant t, int k = 0) => Top + (firstRow[t] + k) * RowHeight;
+        double height = Top + Math.Max(1, rows) * RowHeight + 30;
 
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height:0}\" viewBox=\"0 0 {Width} {height:0}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n");
@@ -53,17 +83,17 @@ public sealed class SvgLadderRenderer
             switch (entry)
             {
                 case LadderStateChange sc:
-                    double y = Y(sc.At);
+                    double y = Y(sc.At, placed[sc]);
                     if (sc.Side == LadderSide.Left)
                         sb.Append(CultureInfo.InvariantCulture, $"<text class=\"state\" x=\"{LeftX - 10}\" y=\"{y + 4:0.#}\" text-anchor=\"end\" fill=\"#0a6b2d\" font-weight=\"bold\">{Esc(sc.State)}</text>\n");
                     else
                         sb.Append(CultureInfo.InvariantCulture, $"<text class=\"state\" x=\"{RightX + 10}\" y=\"{y + 4:0.#}\" fill=\"#0a6b2d\" font-weight=\"bold\">{Esc(sc.State)}</text>\n");
                     break;
                 case LadderSegment seg:
-                    AppendSegment(sb, seg, Y(seg.At), seg.ArrivedAt is { } a ? Y(a) : Y(seg.At) + RowHeight * 0.8);
+                    AppendSegment(sb, seg, Y(seg.At, placed[seg]), seg.ArrivedAt is { } a ? Y(a, arrivalRow[seg]) : Y(seg.At, placed[seg]) + RowHeight * 0.8);
                     break;
                 case LadderNote note:
-                    sb.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{(LeftX + RightX) / 2}\" y=\"{Y(note.At) + 4:0.#}\" text-anchor=\"middle\" fill=\"#666\" font-style=\"italic\">{Esc(note.Text)}</text>\n");
+                    sb.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{(LeftX + RightX) / 2}\" y=\"{Y(note.At, placed[note]) + 4:0.#}\" text-anchor=\"middle\" fill=\"#666\" font-style=\"italic\">{Esc(note.Text)}</text>\n");
                     break;
             }
         }

@@ -64,7 +64,7 @@ public static class ScenarioRunner
         "handshake" => new HandshakeScript(),
         "close" => new CloseScript(),
         "lost-final-ack" => new LostFinalAckScript(),
-        "delayed-duplicate" => throw new NotImplementedException(),
+        "delayed-duplicate" => new DelayedDuplicateScript(),
         "old-duplicate-syn" => new OldDuplicateSynScript(),
         "simultaneous-open" => new SimultaneousOpenScript(),
         "simultaneous-close" => new SimultaneousCloseScript(),

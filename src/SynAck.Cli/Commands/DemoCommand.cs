@@ -73,6 +73,7 @@ internal static class DemoCommand
             if (!info.WhatIfs.Contains(whatIf))
             {
                 error.WriteLine($"error: scenario '{info.Name}' has no what-if '{w}'");
+                error.WriteLine($"valid what-ifs for '{info.Name}': " + (info.WhatIfs.Count == 0 ? "none" : string.Join(", ", info.WhatIfs.Select(ScenarioCatalog.Spell))));
                 var offering = ScenarioCatalog.All.Where(s => s.WhatIfs.Contains(whatIf)).Select(s => s.Name);
                 error.WriteLine($"'{ScenarioCatalog.Spell(whatIf)}' is offered by: " + string.Join(", ", offering));
                 return Usage.BadInput;
@@ -155,7 +156,8 @@ internal static class DemoCommand
         foreach (var line in Wrap(explanation, 80))
             sb.Append(line).Append('\n');
         string verdict = ascii ? AsciiOnly(run.Verdict) : run.Verdict;
-        sb.Append(run.Healthy ? style.Green(verdict) : style.Red(verdict)).Append('\n');
+        foreach (var line in Wrap(verdict, 80))
+            sb.Append(run.Healthy ? style.Green(line) : style.Red(line)).Append('\n');
         return sb.ToString();
     }
 
@@ -190,7 +192,7 @@ internal static class DemoCommand
     }
 
     /// <summary>Replaces the few non-ASCII characters explanations and titles use.</summary>
-    internal static string AsciiOnly(string s) => s.Replace('—', '-').Replace('→', '>').Replace('↔', '=').Replace('×', 'x').Replace('✕', 'X').Replace('…', '.');
+    internal static string AsciiOnly(string s) => s.Replace('—', '-').Replace('→', '>').Replace('↔', '=').Replace('×', 'x').Replace('✕', 'X').Replace('…', '.').Replace("µ", "u", StringComparison.Ordinal);
 
     private static string Num(double d) => d.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,208 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SynAck.Analysis.Conversations;
+using SynAck.Analysis.Ladder;
+using SynAck.Analysis.Reports;
+using SynAck.Capture;
+
+namespace SynAck.Cli.Commands;
+
+/// <summary>
+/// <c>synack analyze FILE</c>: connection lifecycles from a pcap/pcapng capture. Exit codes: 0 done, 2 usage
+/// error or unreadable file, 3 partial (the capture is damaged; what came before the damage is reported).
+/// </summary>
+internal static class AnalyzeCommand
+{
+    public const int Ok = 0;
+    public const int Usage = 2;
+    public const int Partial = 3;
+
+    private const long ProgressThresholdBytes = 64L * 1024 * 1024;
+
+    /// <summary>The subcommand for the synack root command, writing to the console.</summary>
+    public static Command Create()
+    {
+        var (command, read) = Build();
+        command.SetAction(parse =>
+        {
+            if (parse.UnmatchedTokens.Count > 0)
+                return Fail(Console.Error, $"unknown option or argument '{parse.UnmatchedTokens[0]}'");
+            return Run(read(parse), Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
+        });
+        return command;
+    }
+
+    /// <summary>The whole command in process, with the arguments as typed after "analyze"; returns the exit code.</summary>
+    public static int Invoke(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var (command, read) = Build();
+        var parse = command.Parse(args);
+        if (parse.Errors.Count > 0)
+            return Fail(stderr, parse.Errors[0].Message);
+        if (parse.UnmatchedTokens.Count > 0)
+            return Fail(stderr, $"unknown option or argument '{parse.UnmatchedTokens[0]}'");
+        return Run(read(parse), stdout, stderr, interactive: false);
+    }
+
+    private static (Command Command, Func<ParseResult, Request> Read) Build()
+    {
+        var file = new Argument<string?>("FILE") { Description = "pcap or pcapng capture", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "JSON on stdout (schema: docs/analyze-json.md)" };
+        var stream = new Option<string?>("--stream") { Description = "draw the ladder diagram of tcp.stream N" };
+        var html = new Option<string?>("--html") { Description = "write a self-contained HTML report to FILE" };
+        var limit = new Option<string?>("--limit") { Description = "connections shown in the table / HTML (default 50 / 1000)" };
+        var frames = new Option<bool>("--frames") { Description = "with --json: list the frame numbers of each expert verdict" };
+        var command = new Command("analyze", "Connection lifecycles from a capture: handshakes, closes, TIME_WAIT, resets, Zeek and Wireshark verdicts")
+        {
+            file, json, stream, html, limit, frames,
+        };
+        // Unknown options reach the action, which reports them in one line with exit code 2.
+        command.TreatUnmatchedTokensAsErrors = false;
+        return (command, parse => new Request(parse.GetValue(file), parse.GetValue(json), parse.GetValue(stream), parse.GetValue(html),
+            parse.GetValue(limit), parse.GetValue(frames)));
+    }
+
+    private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames);
+
+    private static int Run(Request r, TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        if (string.IsNullOrEmpty(r.File))
+            return Fail(stderr, "missing FILE (usage: synack analyze FILE [--json] [--stream N] [--html OUT])");
+        long? streamNumber = null;
+        if (r.Stream is not null)
+        {
+            if (!long.TryParse(r.Stream, NumberStyles.None, CultureInfo.InvariantCulture, out long n))
+                return Fail(stderr, $"--stream needs a stream number, not '{r.Stream}'");
+            streamNumber = n;
+        }
+        int? limit = null;
+        if (r.Limit is not null)
+        {
+            if (!int.TryParse(r.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out int l) || l == 0)
+                return Fail(stderr, $"--limit needs a positive number, not '{r.Limit}'");
+            limit = l;
+        }
+        FileStream input;
+        try
+        {
+            input = new FileStream(r.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return Fail(stderr, $"cannot open '{r.File}': {e.Message}");
+        }
+
+        using (input)
+        {
+            int tableLimit = limit ?? (r.Html is not null ? 1000 : 50);
+            var options = new AnalyzerOptions
+            {
+                LadderSegmentLimit = streamNumber is not null ? 100_000 : r.Html is not null ? 300 : 0,
+                LadderStream = streamNumber,
+                ExpertFrameLimit = r.Frames ? 10_000 : 0,
+            };
+            var kept = new PriorityQueue<TcpConnection, long>();
+            TcpConnection? wanted = null;
+            JsonReport? json = r.Json && streamNumber is null ? new JsonReport(stdout, r.File, r.Frames) : null;
+            void OnFinished(TcpConnection c)
+            {
+                if (c.Stream == streamNumber)
+                    wanted = c;
+                json?.WriteConnection(c);
+                // Keep the lowest stream numbers: drop the highest once over the limit.
+                kept.Enqueue(c, -c.Stream);
+                if (kept.Count > tableLimit)
+                    kept.Dequeue();
+            }
+            var analyzer = new ConversationAnalyzer(options, OnFinished);
+            using var reader = CaptureReader.Open(input, leaveOpen: true);
+            if (interactive && !r.Json && input.Length >= ProgressThresholdBytes)
+            {
+                AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+                {
+                    var task = ctx.AddTask("analysing", maxValue: input.Length);
+                    while (reader.TryReadNext(out var record))
+                    {
+                        analyzer.Add(record);
+                        if ((record.FrameNumber & 0x3FFF) == 0)
+                            task.Value = reader.BytesRead;
+                    }
+                    task.Value = input.Length;
+                });
+            }
+            else
+            {
+                while (reader.TryReadNext(out var record))
+                    analyzer.Add(record);
+            }
+            analyzer.Complete();
+            var summary = analyzer.Summary;
+            var error = reader.Error;
+            var shown = new List<TcpConnection>(kept.Count);
+            while (kept.Count > 0)
+                shown.Add(kept.Dequeue());
+            shown.Reverse();
+
+            if (json is not null)
+            {
+                json.Finish(summary, error);
+                json.Dispose();
+                stdout.WriteLine();
+            }
+            else if (streamNumber is { } sn)
+            {
+                if (wanted is null)
+                {
+                    if (error is not null)
+                        stderr.WriteLine($"capture damaged at byte offset {error.Offset}: {error.Message}");
+                    return Fail(stderr, $"no tcp.stream {sn} in {r.File} ({analyzer.StreamCount} streams)");
+                }
+                var glyphs = stdout.Encoding.WebName.Contains("utf", StringComparison.OrdinalIgnoreCase) ? LadderGlyphs.Unicode : LadderGlyphs.Ascii;
+                stdout.Write(new TextLadderRenderer(glyphs, 100).Render(ConnectionLadder.Build(wanted)));
+                stdout.WriteLine($"{wanted.ConnState} {wanted.History}: {wanted.EndDescription}");
+            }
+            else if (r.Html is null)
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings
+                {
+                    Out = new AnsiConsoleOutput(stdout),
+                    Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+                    ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                    Interactive = InteractionSupport.No,
+                });
+                if (!interactive)
+                    console.Profile.Width = 200;
+                TableReport.Write(console, shown, summary, null, summary.Connections);
+            }
+
+            if (r.Html is not null)
+            {
+                try
+                {
+                    using var html = new StreamWriter(r.Html, append: false, new System.Text.UTF8Encoding(false));
+                    HtmlReport.Write(html, Path.GetFileName(r.File), shown, summary, error, summary.Connections);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+                {
+                    return Fail(stderr, $"cannot write '{r.Html}': {e.Message}");
+                }
+                if (!r.Json && streamNumber is null)
+                    stdout.WriteLine($"wrote {r.Html}: {shown.Count} of {summary.Connections} connections");
+            }
+
+            if (error is not null)
+            {
+                stderr.WriteLine($"capture damaged at byte offset {error.Offset}: {error.Message}");
+                return Partial;
+            }
+            return Ok;
+        }
+    }
+
+    private static int Fail(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("synack analyze: " + message);
+        return Usage;
+    }
+}
