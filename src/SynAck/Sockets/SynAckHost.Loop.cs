@@ -93,6 +93,10 @@ public sealed partial class SynAckHost
                 continue;
             }
             _stack.Deliver(_receiveBuffer.AsSpan(0, length), now);
+            // Poll after every packet, not once per batch: the stack keeps one "ACK now" flag per connection, so
+            // three out-of-order segments delivered back to back would otherwise leave as a single ACK, and the
+            // peer would never see the duplicate ACKs that trigger its fast retransmit (RFC 5681 §4.2).
+            _stack.Poll(now, _sink);
         }
     }
 
