@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SynAck.Links;
 using SynAck.Sockets;
 using SynAck.Tcp;
 using SynAck.Time;
@@ -224,5 +225,38 @@ public sealed class LifecycleTests
         await serve.Within();
         await Bounded.UntilAsync(async () => await pair.Server.InvokeAsync(s => s.ConnectionCount == 0 && s.HandleCount == 0), "the server releasing every connection");
         await Bounded.UntilAsync(async () => await pair.Client.InvokeAsync(s => s.ConnectionCount == 0 && s.HandleCount == 0), "the client releasing every connection");
+    }
+
+    [Fact]
+    public async Task PacketsOfAnotherIpVersionAreIgnoredAndNonTcpIsDroppedByTheStack()
+    {
+        using var links = new MemoryLinkPair();
+        await using var host = new SynAckHost(links.B, HostPair.ServerAddress, new SynAckHostOptions { Seed = 3 });
+        var v6 = new byte[40];
+        v6[0] = 0x60;
+        Assert.True(links.A.TrySend(v6));
+        await Bounded.UntilAsync(() => Task.FromResult(host.PacketsIgnored == 1), "the IPv6 packet being ignored");
+
+        // An IPv4 UDP packet to the host's address reaches the stack, which counts and drops it.
+        var udp = new byte[28];
+        int n = SynAck.Wire.Ipv4Packet.WriteHeader(udp, new SynAck.Wire.Ipv4HeaderFields
+        {
+            Source = HostPair.ClientAddress, Destination = HostPair.ServerAddress, Protocol = SynAck.Wire.IpProtocol.Udp,
+        }, 8);
+        Assert.Equal(20, n);
+        Assert.True(links.A.TrySend(udp));
+        await Bounded.UntilAsync(async () => await host.InvokeAsync(s => s.Counters.Drops(TcpDropReason.NotTcp) == 1), "the UDP packet being dropped");
+        Assert.Equal(1, host.PacketsIgnored);
+    }
+
+    [Fact]
+    public async Task InvokeAsyncRunsOnTheLoopAndCarriesExceptions()
+    {
+        await using var pair = new HostPair();
+        int loopThread = await pair.Server.InvokeAsync(_ => Environment.CurrentManagedThreadId).Within();
+        Assert.NotEqual(Environment.CurrentManagedThreadId, loopThread);
+        Assert.Equal(loopThread, await pair.Server.InvokeAsync(_ => Environment.CurrentManagedThreadId).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pair.Server.InvokeAsync<int>(_ => throw new InvalidOperationException("x")).Within());
+        Assert.Throws<InvalidOperationException>(() => pair.Server.Listen(HostPair.Port));
     }
 }
