@@ -14,6 +14,7 @@ internal static class Program
         root.Subcommands.Add(DemoCommand.Create(output, error));
         root.Subcommands.Add(StatesCommand.Create(output, error));
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(ConnectCommand.Create(output, error));
 

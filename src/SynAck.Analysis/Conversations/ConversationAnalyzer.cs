@@ -39,6 +39,9 @@ public sealed class ConversationAnalyzer
     /// <summary>Connections being followed right now (the memory the analysis holds).</summary>
     public int ActiveConnections => _active.Count;
 
+    /// <summary>4-tuples and destinations remembered in any form: followed connections, recently ended ones, recent closes per TIME_WAIT holder.</summary>
+    internal int RetainedEntries => _active.Count + _recent.Count + _summary.TrackedDestinations;
+
     /// <summary>Connections numbered so far.</summary>
     public long StreamCount => _nextStream;
 

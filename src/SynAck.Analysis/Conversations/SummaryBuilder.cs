@@ -12,9 +12,13 @@ internal sealed class SummaryBuilder
     private readonly Dictionary<IpAddress, ResetStats> _resetters = [];
     private readonly PercentileAccumulator _handshake = new();
     private readonly PercentileAccumulator _irtt = new();
+    private long _lastForget = long.MinValue / 2;
     private long _connections, _midstream, _reuse, _synInTimeWait, _rstOrig, _rstResp, _s0, _s0Syns, _synRetrans, _reusedFlags;
 
     public SummaryBuilder(long windowNs) => _windowNs = windowNs;
+
+    /// <summary>Destinations whose recent close times are remembered, over all holders (the memory the TIME_WAIT statistics hold).</summary>
+    public int TrackedDestinations => _holders.Values.Sum(h => h.TrackedDestinations);
 
     public void Add(TcpConnection c)
     {
@@ -65,6 +69,13 @@ internal sealed class SummaryBuilder
             if (!_holders.TryGetValue(holder.Address, out var hs2))
                 _holders[holder.Address] = hs2 = new HolderStats();
             hs2.Add(peer, closedAt, _windowNs);
+            // Once per window, drop the close times that have left it: memory stays at one window of closes.
+            if (closedAt - _lastForget >= _windowNs)
+            {
+                _lastForget = closedAt;
+                foreach (var h in _holders.Values)
+                    h.Forget(closedAt, _windowNs);
+            }
         }
     }
 
@@ -109,6 +120,8 @@ internal sealed class SummaryBuilder
 
         public TcpEndpoint? Busiest { get; private set; }
 
+        public int TrackedDestinations => _recent.Count;
+
         public long BusiestCount { get; private set; }
 
         public void Add(TcpEndpoint destination, long closedAt, long windowNs)
@@ -124,6 +137,30 @@ internal sealed class SummaryBuilder
                 BusiestCount = q.Count;
                 Busiest = destination;
             }
+        }
+
+        /// <summary>
+        /// Forgets destinations whose last close is a whole window before <paramref name="now"/>: they can no longer
+        /// raise the busiest count. Without this every destination ever closed to (a server's clients, each on its own
+        /// ephemeral port) would stay in memory for the rest of the capture.
+        /// </summary>
+        public void Forget(long now, long windowNs)
+        {
+            List<TcpEndpoint>? stale = null;
+            foreach (var (destination, q) in _recent)
+            {
+                long last = 0;
+                foreach (long t in q)
+                    last = t;
+                if (now - last >= windowNs)
+                    (stale ??= []).Add(destination);
+            }
+            if (stale is null)
+                return;
+            foreach (var destination in stale)
+                _recent.Remove(destination);
+            if (_recent.Count == 0)
+                _recent.TrimExcess();
         }
     }
 }

@@ -21,6 +21,7 @@ public sealed class LadderBuilder : ISimObserver
     private readonly Dictionary<long, PendingSegment> _byPacket = [];
     private readonly List<LadderEntry> _other = [];
     private readonly Dictionary<(IpAddress, ushort, IpAddress, ushort), uint> _isn = [];
+    private readonly Dictionary<(IpAddress, ushort, IpAddress, ushort), int> _windowShift = [];
     private readonly Dictionary<(LadderSide, ConnectionId), int> _connectionNumbers = [];
     private readonly Dictionary<(LadderSide, ConnectionId), Instant> _timeWaitEntered = [];
 
@@ -152,7 +153,17 @@ public sealed class LadderBuilder : ISimObserver
         var forward = (ip.Source, tcp.SourcePort, ip.Destination, tcp.DestinationPort);
         var reverse = (ip.Destination, tcp.DestinationPort, ip.Source, tcp.SourcePort);
         if ((tcp.Flags & TcpFlags.Syn) != 0)
+        {
             _isn[forward] = tcp.Seq.Value;
+            if (tcp.Options.HasWindowScale)
+                _windowShift[forward] = Math.Min(tcp.Options.WindowScale, (byte)14);
+            else
+                _windowShift.Remove(forward);
+        }
+        // RFC 7323 §2.2-2.3: a SYN's window is never scaled; later windows are, once both SYNs offered the option.
+        int window = tcp.Window;
+        if ((tcp.Flags & TcpFlags.Syn) == 0 && _windowShift.TryGetValue(forward, out int shift) && _windowShift.ContainsKey(reverse))
+            window <<= shift;
         uint seq = tcp.Seq.Value, ack = tcp.Ack.Value;
         if (RelativeSequenceNumbers)
         {
@@ -161,12 +172,13 @@ public sealed class LadderBuilder : ISimObserver
             if (_isn.TryGetValue(reverse, out uint a0))
                 ack = unchecked(ack - a0);
         }
-        summary = new SegmentSummary(tcp.Flags, seq, ack, tcp.Window, tcp.Payload.Length, OptionText(tcp.Options));
+        summary = new SegmentSummary(tcp.Flags, seq, ack, window, tcp.Payload.Length, OptionText(tcp.Options, (tcp.Flags & TcpFlags.Syn) != 0));
         return true;
     }
 
-    /// <summary>The options worth showing on an arrow: those a SYN negotiates (MSS, window scale, SACK, timestamps).</summary>
-    private static string? OptionText(in TcpOptions o)
+    /// <summary>The options worth showing on an arrow: those a SYN negotiates (MSS, window scale, SACK, timestamps —
+/// the last only on SYNs, where it is negotiated, not on every segment that carries it) and SACK blocks.</summary>
+    private static string? OptionText(in TcpOptions o, bool syn)
     {
         var parts = new List<string>(4);
         if (o.HasMss)
@@ -175,6 +187,8 @@ public sealed class LadderBuilder : ISimObserver
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"ws={o.WindowScale}"));
         if (o.SackPermitted)
             parts.Add("sackOK");
+        if (o.HasTimestamps && syn)
+            parts.Add("ts");
         if (o.SackBlockCount > 0)
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"sack×{o.SackBlockCount}"));
         return parts.Count == 0 ? null : string.Join(' ', parts);

@@ -8,7 +8,7 @@ namespace SynAck.Analysis.Ladder;
 /// What a ladder row says about one TCP segment: flags, sequence and acknowledgment numbers (as the
 /// diagram chooses to show them, absolute or relative), window, payload length and the options worth a reader's eye.
 /// </summary>
-public readonly record struct SegmentSummary(TcpFlags Flags, uint Sequence, uint Acknowledgment, ushort Window, int Length, string? Options = null)
+public readonly record struct SegmentSummary(TcpFlags Flags, uint Sequence, uint Acknowledgment, int Window, int Length, string? Options = null)
 {
     /// <summary>Flags as Wireshark writes them, most significant first: "SYN,ACK", "FIN,ACK", "PSH,ACK", "RST".</summary>
     public string FlagText

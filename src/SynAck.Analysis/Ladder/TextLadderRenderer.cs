@@ -122,6 +122,13 @@ public sealed class TextLadderRenderer
             above = seg.Segment.Label(0);
             label = "";
         }
+        else if (!string.IsNullOrEmpty(seg.Segment.Options) && !label.EndsWith(seg.Segment.Options, StringComparison.Ordinal)
+            && seg.Segment.Options.Length <= lane)
+        {
+            // The options a SYN negotiates are the point of the handshake: when they do not fit on the arrow they
+            // go on a line of their own just above it rather than vanish.
+            above = new string(' ', Math.Max(0, (lane - seg.Segment.Options.Length) / 2)) + seg.Segment.Options;
+        }
         if (seg.Dropped)
             label = label.Length == 0 ? "" : label;
 

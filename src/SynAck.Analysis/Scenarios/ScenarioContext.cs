@@ -78,6 +78,8 @@ internal sealed class ScenarioContext
     {
         Msl = o.Msl,
         DemoSkipTimeWait = client && o.WhatIf == WhatIf.NoTimeWait,
+        // RFC 7323 PAWS would catch the old segment on its own; without TIME-WAIT the lesson needs it off too.
+        Timestamps = !(client && o.WhatIf == WhatIf.NoTimeWait),
         DemoTwoWayHandshake = !client && o.WhatIf == WhatIf.TwoWayHandshake,
     };
 

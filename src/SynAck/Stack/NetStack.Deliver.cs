@@ -147,7 +147,7 @@ public sealed partial class NetStack
             Drop(now, TcpDropReason.TimeWaitRst, id, true, Summary(tcp));
             return;
         }
-        if ((flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn && tcp.Seq > e.RcvNxt
+        if ((flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn && IsNewIncarnation(e, tcp)
             && _listeners.TryGetValue(id.LocalPort, out var listener))
         {
             // The new incarnation's ISN must lie above everything the old one sent (RFC 1122 §4.2.2.13).
@@ -158,17 +158,45 @@ public sealed partial class NetStack
         }
         if ((flags & TcpFlags.Fin) != 0 && tcp.Seq + tcp.Payload.Length + 1 == e.RcvNxt)
         {
-            QueueControl(id, e.SndNxt, e.RcvNxt, TcpFlags.Ack, e.Window);
+            TimeWaitAck(e, now);
             _timeWait.Restart(slot, now + Settings.Msl * 2);
             return;
         }
         // Anything else is an old duplicate: an ACK tells its sender where this side stands (RFC 9293 §3.10.7.4 first).
-        if ((flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || tcp.Payload.Length > 0)
+        // A bare ACK inside the window is ignored; outside it, it is unacceptable and answered too, rate-limited like
+        // a SYN (RFC 5961 §7) so two ends cannot keep acknowledging each other's stale ACKs.
+        bool pureAck = (flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && tcp.Payload.Length == 0;
+        bool outOfWindow = tcp.Seq != e.RcvNxt && !tcp.Seq.InWindow(e.RcvNxt, (uint)e.Window << e.RcvShift);
+        if (!pureAck || outOfWindow)
         {
-            if ((flags & TcpFlags.Syn) == 0 || TryTakeChallengeAck(now))
-                QueueControl(id, e.SndNxt, e.RcvNxt, TcpFlags.Ack, e.Window);
+            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || TryTakeChallengeAck(now))
+                TimeWaitAck(e, now);
         }
         Drop(now, TcpDropReason.TimeWaitSegment, id, true, Summary(tcp));
+    }
+
+    /// <summary>
+    /// RFC 6191 §2: a SYN may reopen a 4-tuple in TIME-WAIT when it is from a new incarnation — by its timestamp when
+    /// both the old connection and the SYN use them (TSval above TS.Recent), otherwise by its sequence number
+    /// (above RCV.NXT, RFC 9293 §3.10.7.4 fourth).
+    /// </summary>
+    private static bool IsNewIncarnation(in TimeWaitEntry e, TcpPacket syn)
+    {
+        if (e.TsOk && syn.Options.HasTimestamps)
+        {
+            int d = unchecked((int)(syn.Options.TsVal - e.TsRecent));
+            return d > 0 || (d == 0 && syn.Seq > e.RcvNxt);
+        }
+        return syn.Seq > e.RcvNxt;
+    }
+
+    /// <summary>The ACK TIME-WAIT answers with: where each direction ended, with a timestamp when the connection used them.</summary>
+    private void TimeWaitAck(in TimeWaitEntry e, Instant now)
+    {
+        if (e.TsOk)
+            QueueTimestampedAck(e.Id, e.SndNxt, e.RcvNxt, e.Window, TsClock(e.Id, now), e.TsRecent);
+        else
+            QueueControl(e.Id, e.SndNxt, e.RcvNxt, TcpFlags.Ack, e.Window);
     }
 
     private void EndTimeWait(int slot, Instant now, TcpTransitionCause cause)

@@ -57,6 +57,12 @@ public sealed partial class NetStack
             Flags = s.Flags,
             Window = s.Window,
         };
+        if (s.HasTimestamps)
+        {
+            h.Options.HasTimestamps = true;
+            h.Options.TsVal = s.TsVal;
+            h.Options.TsEcr = s.TsEcr;
+        }
         SendSegment(s.Id, h, default, false, now, sink);
     }
 

@@ -23,6 +23,7 @@ public sealed partial class NetStack : IPacketEndpoint
     private readonly ControlQueue _control = new(1024);
     private readonly IsnGenerator _isn;
     private readonly EphemeralPorts _ports;
+    private readonly SipHash _tsOffset;
     private readonly byte[] _packet = new byte[65535 + 120];
     private readonly byte[] _payload = new byte[65535];
     private ITcpObserver[] _observers = [];
@@ -48,6 +49,8 @@ public sealed partial class NetStack : IPacketEndpoint
         _ports = new EphemeralPorts(new SipHash(random.NextUInt64(), random.NextUInt64()), new SipHash(random.NextUInt64(), random.NextUInt64()),
             settings.EphemeralPortMin, settings.EphemeralPortMax);
         _timeWait = new TimeWaitTable(settings.MaxTimeWait);
+        // Drawn last so that the draws above (and so ISNs and ports) are the same as before timestamps existed.
+        _tsOffset = new SipHash(random.NextUInt64(), random.NextUInt64());
     }
 
     /// <summary>This host's address.</summary>
@@ -146,6 +149,29 @@ public sealed partial class NetStack : IPacketEndpoint
     internal void QueueControl(in ConnectionId id, SeqNum seq, SeqNum ack, TcpFlags flags, ushort window = 0)
     {
         _control.TryEnqueue(new ControlSegment { Id = id, Seq = seq, Ack = ack, Flags = flags, Window = window });
+    }
+
+    /// <summary>Queues an ACK that carries a timestamps option (TIME-WAIT answers on a connection that negotiated them).</summary>
+    internal void QueueTimestampedAck(in ConnectionId id, SeqNum seq, SeqNum ack, ushort window, uint tsVal, uint tsEcr)
+    {
+        _control.TryEnqueue(new ControlSegment { Id = id, Seq = seq, Ack = ack, Flags = TcpFlags.Ack, Window = window, HasTimestamps = true, TsVal = tsVal, TsEcr = tsEcr });
+    }
+
+    /// <summary>
+    /// Our TSval clock for a 4-tuple (RFC 7323 §5.4): milliseconds of <paramref name="now"/> plus an offset that is a keyed
+    /// hash of the 4-tuple (key drawn from the random source), so that values reveal no uptime and differ per
+    /// connection, yet climb across incarnations of one 4-tuple as RFC 6191's TIME-WAIT reopening needs.
+    /// </summary>
+    internal uint TsClock(in ConnectionId id, Instant now)
+    {
+        Span<byte> buf = stackalloc byte[36];
+        int n = id.LocalAddress.WriteTo(buf);
+        n += id.RemoteAddress.WriteTo(buf[n..]);
+        buf[n++] = (byte)(id.LocalPort >> 8);
+        buf[n++] = (byte)id.LocalPort;
+        buf[n++] = (byte)(id.RemotePort >> 8);
+        buf[n++] = (byte)id.RemotePort;
+        return unchecked((uint)_tsOffset.Hash(buf[..n]) + (uint)(now.Nanoseconds / 1_000_000));
     }
 
     /// <summary>RFC 5961 §7: at most <see cref="TcpSettings.ChallengeAckLimit"/> challenge ACKs per second, stack-wide.</summary>

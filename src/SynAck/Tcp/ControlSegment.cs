@@ -13,4 +13,9 @@ internal struct ControlSegment
     public SeqNum Ack;
     public TcpFlags Flags;
     public ushort Window;
+
+    /// <summary>The segment carries a timestamps option (RFC 7323 §3.2: every non-RST segment does once negotiated).</summary>
+    public bool HasTimestamps;
+    public uint TsVal;
+    public uint TsEcr;
 }

@@ -43,7 +43,7 @@ internal sealed partial class TcpConnection
             _send.Consume(dataAcked);
             SndBufStart += dataAcked;
             // RFC 6298 §3 / Karn: only a segment sent once yields an RTT sample.
-            if (_rttTiming && ack >= _rttSeq)
+            if (!TrySampleTimestampRtt(seg, now) && _rttTiming && ack >= _rttSeq)
                 SampleRtt(now);
             _retries = 0;
             _rtt.ClearBackoffCount();
@@ -60,8 +60,9 @@ internal sealed partial class TcpConnection
             OnDuplicateAck(seg, now);
         }
 
-        // Window update: SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
-        if (SndWl1 < seg.Seq || (SndWl1 == seg.Seq && SndWl2 <= ack))
+        // Window update (RFC 9293 §3.10.7.4 fifth): only for SND.UNA =< SEG.ACK =< SND.NXT, and then when
+        // SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
+        if (ack >= SndUna && (SndWl1 < seg.Seq || (SndWl1 == seg.Seq && SndWl2 <= ack)))
             UpdateWindow(seg);
 
         // The receiver is alive and answering probes: a zero window may last as long as it likes (RFC 9293 §3.8.6.1).
@@ -86,10 +87,15 @@ internal sealed partial class TcpConnection
     private void UpdateWindow(TcpPacket seg)
     {
         uint old = SndWnd;
-        SndWnd = seg.Window;
+        SndWnd = SegmentWindow(seg);
         SndWl1 = seg.Seq;
         SndWl2 = seg.Ack;
         MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
+        // RFC 9293 §3.8.6.1: whatever went past a zero window (the probe's byte) was dropped by the receiver, which
+        // answered with SEG.ACK = SND.UNA. When the window reopens, send again from SND.UNA (as BSD does) rather than
+        // leave a hole that only a backed-off retransmission timeout would fill.
+        if (old == 0 && SndWnd > 0 && SndNxt > SndUna)
+            SndNxt = SndUna;
         if (SndWnd > old)
         {
             _persistAt = Instant.MaxValue;
@@ -125,8 +131,10 @@ internal sealed partial class TcpConnection
     /// <summary>RFC 5681 §3.2: the third duplicate ACK triggers fast retransmit and recovery.</summary>
     private void OnDuplicateAck(TcpPacket seg, Instant now)
     {
-        // A duplicate ACK (RFC 5681 §2): no data, no SYN/FIN, same window, and data outstanding.
-        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || seg.Window != SndWnd || SndMax == SndUna)
+        // A duplicate ACK (RFC 5681 §2): no data, no SYN/FIN, same window, and data outstanding. Behind a zero window
+        // nothing is outstanding — the persist probe's byte is expected to be dropped — so its answers are not counted.
+        if (seg.Payload.Length != 0 || (seg.Flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0 || SegmentWindow(seg) != SndWnd || SndMax == SndUna
+            || SndWnd == 0)
             return;
         _dupAcks++;
         if (_dupAcks == 3 && !_inRecovery)

@@ -31,8 +31,18 @@ internal sealed partial class TcpConnection
             return;
         }
 
+        // RFC 7323 §5.3 R1: PAWS runs before the sequence-number test; an old duplicate gets an ACK and is dropped.
+        if (!PassesPaws(seg, now))
+        {
+            AckNow();
+            _stack.Drop(now, TcpDropReason.PawsRejected, Id, true, NetStackSummary(seg));
+            return;
+        }
+
         // First: check the sequence number.
-        if (!IsAcceptable(seg.Seq, segLen) && !IsWindowEdgeAck(seg.Seq, segLen))
+        // The allowance for an ACK at the window's right edge is not for a RST: outside the window it is dropped
+        // silently (RFC 5961 §3.2).
+        if (!IsAcceptable(seg.Seq, segLen) && ((flags & TcpFlags.Rst) != 0 || !IsWindowEdgeAck(seg.Seq, segLen)))
         {
             // A zero window still lets a segment at RCV.NXT carry a valid ACK (RFC 9293 §3.10.7.4 first: "special
             // allowance should be made to accept valid ACKs"); the text and FIN are dropped.
@@ -52,6 +62,8 @@ internal sealed partial class TcpConnection
             _stack.Drop(now, TcpDropReason.OutOfWindow, Id, true, NetStackSummary(seg));
             return;
         }
+        // RFC 7323 §4.3 (2): the segment is acceptable, so its timestamp may become TS.Recent.
+        UpdateTsRecent(seg, now);
 
         // Second: check the RST bit (RFC 9293 with RFC 5961 §3.2). The sequence test above already dropped a RST
         // outside the window; exactly at RCV.NXT it resets, elsewhere in the window it only earns a challenge ACK.
@@ -116,7 +128,7 @@ internal sealed partial class TcpConnection
             _stack.Drop(now, TcpDropReason.SynReceivedBadAck, Id, true, NetStackSummary(seg));
             return false;
         }
-        SndWnd = seg.Window;
+        SndWnd = SegmentWindow(seg);
         MaxSndWnd = Math.Max(MaxSndWnd, SndWnd);
         SndWl1 = seg.Seq;
         SndWl2 = seg.Ack;
@@ -129,7 +141,7 @@ internal sealed partial class TcpConnection
         if (seg.Ack > SndUna)
         {
             SndUna = seg.Ack;
-            if (_rttTiming && SndUna >= _rttSeq)
+            if (!TrySampleTimestampRtt(seg, now) && _rttTiming && SndUna >= _rttSeq)
                 SampleRtt(now);
             _retries = 0;
             if (SndUna == SndMax)

@@ -24,6 +24,7 @@ internal sealed partial class TcpConnection
         Irs = seg.Seq;
         RcvNxt = seg.Seq + 1;
         TakeMss(seg.Options);
+        NegotiateOptions(seg.Options, now);
         // The SYN's window is not yet trusted as a window update (RFC 9293 §3.10.7.4 fifth sets it on the ACK),
         // but keep it so data can flow at once under the two-way-handshake demonstration.
         SndWnd = seg.Window;
@@ -90,12 +91,13 @@ internal sealed partial class TcpConnection
         Irs = seg.Seq;
         RcvNxt = seg.Seq + 1;
         TakeMss(seg.Options);
+        NegotiateOptions(seg.Options, now);
         InitReceiveWindow();
         if (hasAck)
         {
             // Our SYN is acknowledged: SND.UNA = SEG.ACK, and the window comes from this segment.
             SndUna = seg.Ack;
-            if (_rttTiming && SndUna >= _rttSeq)
+            if (!TrySampleTimestampRtt(seg, now) && _rttTiming && SndUna >= _rttSeq)
                 SampleRtt(now);
             _retries = 0;
             StopRetransmissionTimer();
@@ -130,7 +132,7 @@ internal sealed partial class TcpConnection
 
     private static TcpSegmentSummary NetStackSummary(TcpPacket seg) => SynAck.Stack.NetStack.Summary(seg);
 
-    /// <summary>Offers the whole receive buffer (capped at 65,535 without window scaling) as the first window.</summary>
+    /// <summary>The first window: what a SYN's unscaled 16-bit field can offer (RFC 7323 §2.2); it grows after the handshake.</summary>
     private void InitReceiveWindow()
     {
         RcvWndRight = RcvNxt + Math.Min(_recv.Free, 65535);

@@ -57,11 +57,11 @@ internal sealed partial class TcpConnection
         {
             h.Flags |= TcpFlags.Ack;
             h.Ack = RcvNxt;
-            h.Window = AdvertiseWindow();
+            // RFC 7323 §2.2: the window in a SYN-ACK is never scaled.
+            h.Window = (ushort)Math.Min(RcvWnd, 65535u);
         }
-        // RFC 9293 §3.7.1: a SYN carries the MSS we can receive.
-        h.Options.HasMss = true;
-        h.Options.Mss = OurMss;
+        AddSynOptions(ref h.Options, now);
+        _lastAckSent = h.Ack;
         SndNxt = Iss + 1;
         if (SndNxt > SndMax)
             SndMax = SndNxt;
@@ -138,12 +138,13 @@ internal sealed partial class TcpConnection
             Seq = seq,
             Ack = RcvNxt,
             Flags = TcpFlags.Ack,
-            Window = AdvertiseWindow(),
+            Window = WindowField(),
         };
         if (len > 0 && offset + len == _send.Count)
             h.Flags |= TcpFlags.Psh;
         if (fin)
             h.Flags |= TcpFlags.Fin;
+        StampSegment(ref h, now);
         SeqNum end = seq + len + (fin ? 1 : 0);
         if (end > SndNxt)
             SndNxt = end;
@@ -191,8 +192,9 @@ internal sealed partial class TcpConnection
             Seq = SndMax,
             Ack = RcvNxt,
             Flags = TcpFlags.Ack,
-            Window = AdvertiseWindow(),
+            Window = WindowField(),
         };
+        StampSegment(ref h, now);
         ClearAckPending();
         _stack.SendSegment(Id, h, default, false, now, sink);
     }

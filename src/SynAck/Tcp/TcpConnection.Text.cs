@@ -27,8 +27,9 @@ internal sealed partial class TcpConnection
         }
         if (UserClosed)
         {
-            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit).
-            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit). The
+            // sequence number is the highest sent, the peer's RCV.NXT, or it would only draw a challenge ACK (RFC 5961 §3.2).
+            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
             CloseAndRelease(TcpTransitionCause.Abort, now);
             return false;
         }
@@ -91,9 +92,11 @@ internal sealed partial class TcpConnection
             SeqNum finSeq = seg.Seq + ((seg.Flags & TcpFlags.Syn) != 0 ? 1 : 0) + seg.Payload.Length;
             if (finSeq > RcvNxt && !FinReceived)
             {
-                // Out of order: remember where the FIN sits and take it once the bytes before it arrive.
+                // Out of order: remember where the FIN sits and take it once the bytes before it arrive. Like any
+                // out-of-order segment it earns an immediate duplicate ACK (RFC 5681 §4.2).
                 _finPending = true;
                 _finPendingSeq = finSeq;
+                AckNow();
                 return;
             }
             if (finSeq != RcvNxt)
@@ -150,7 +153,7 @@ internal sealed partial class TcpConnection
         {
             // Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2): only a window that grew by min(buffer/2, MSS) is
             // announced; a separate window update is only worth it when the last offer had fallen to half or less.
-            int cap = Math.Min(_recv.Capacity, 65535);
+            int cap = MaxRcvWindow;
             if (_recv.Free - (int)RcvWnd >= Math.Min(cap / 2, SndMss) && RcvWnd <= (uint)(cap / 2))
                 AckNow();
         }
@@ -161,13 +164,32 @@ internal sealed partial class TcpConnection
     /// The window to put in an outgoing segment. Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge
     /// moves only when it can move by at least min(buffer/2, Eff.snd.MSS), and never moves left.
     /// </summary>
-    private ushort AdvertiseWindow()
+    private uint AdvertiseWindow()
     {
-        int cap = Math.Min(_recv.Capacity, 65535);
+        int cap = MaxRcvWindow;
         int free = Math.Min(_recv.Free, cap);
         int current = (int)RcvWnd;
         if (free - current >= Math.Min(cap / 2, SndMss) || (current == 0 && free == cap))
             RcvWndRight = RcvNxt + free;
-        return (ushort)Math.Min(RcvWnd, 65535u);
+        return RcvWnd;
+    }
+
+    /// <summary>
+    /// The window field of a segment without SYN: <see cref="AdvertiseWindow"/> shifted right by our scale (RFC 7323
+    /// §2.3). The shift is rounded up when the buffer has room, so the right edge the peer computes never lies left of
+    /// one it saw before (§2.4); the rounded-up edge then becomes ours too.
+    /// </summary>
+    private ushort WindowField()
+    {
+        uint wnd = AdvertiseWindow();
+        if (RcvShift == 0)
+            return (ushort)Math.Min(wnd, 65535u);
+        uint field = (wnd + (1u << RcvShift) - 1) >> RcvShift;
+        if ((long)field << RcvShift > _recv.Free)
+            field = wnd >> RcvShift;
+        uint announced = field << RcvShift;
+        if (announced > wnd)
+            RcvWndRight = RcvNxt + (int)announced;
+        return (ushort)Math.Min(field, 65535u);
     }
 }

@@ -86,9 +86,11 @@ internal sealed partial class TcpConnection
             return;
         }
         _rtt.BackOff();
+        NoteTimeoutForRttm(now);
         if (State is TcpState.SynSent or TcpState.SynReceived)
             _synTimedOut = true;
-        if (IsSynchronized)
+        // A timeout behind a zero window is a persist probe going unanswered (RFC 9293 §3.8.6.1), not a loss.
+        if (IsSynchronized && SndWnd != 0)
         {
             // RFC 5681 §3.1 (4): ssthresh = max(FlightSize / 2, 2·SMSS); cwnd = loss window (1 SMSS).
             Ssthresh = Math.Max(BytesInFlight / 2, 2 * SndMss);

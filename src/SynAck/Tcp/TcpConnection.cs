@@ -18,6 +18,7 @@ internal sealed partial class TcpConnection
     private readonly SendBuffer _send;
     private readonly ReceiveBuffer _recv;
     private readonly RttEstimator _rtt;
+    private readonly uint _tsOffset;
 
     public TcpConnection(NetStack stack, in ConnectionId id, Instant now)
         : this(stack, id, null, now, null)
@@ -40,6 +41,7 @@ internal sealed partial class TcpConnection
         // RFC 9293 §3.7.1: without an MSS option the peer is assumed to take 536 (IPv4) or 1220 (IPv6) bytes.
         SndMss = Math.Min(OurMss, id.LocalAddress.IsV6 ? 1220 : 536);
         Iss = stack.NewIss(id, now);
+        _tsOffset = stack.TsClock(id, Instant.Zero);
         if (issFloor is { } floor && Iss <= floor)
             Iss = floor + 1;
         SndUna = Iss;
@@ -221,14 +223,19 @@ internal sealed partial class TcpConnection
     private void EnterTimeWait(TcpTransitionCause cause, bool ackFin, Instant now)
     {
         if (ackFin)
-            _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Ack, AdvertiseWindow());
+        {
+            if (TimestampsOk)
+                _stack.QueueTimestampedAck(Id, SndNxt, RcvNxt, WindowField(), TsVal(now), TsRecent);
+            else
+                _stack.QueueControl(Id, SndNxt, RcvNxt, TcpFlags.Ack, WindowField());
+        }
         if (_settings.DemoSkipTimeWait)
         {
             CloseAndRelease(cause, now);
             return;
         }
         SetState(TcpState.TimeWait, cause, now);
-        var entry = new TimeWaitEntry { Id = Id, SndNxt = SndNxt, RcvNxt = RcvNxt, Window = AdvertiseWindow(), Expiry = now + _settings.Msl * 2 };
+        var entry = new TimeWaitEntry { Id = Id, SndNxt = SndNxt, RcvNxt = RcvNxt, Window = WindowField(), Expiry = now + _settings.Msl * 2, TsOk = TimestampsOk, TsRecent = TsRecent, RcvShift = (byte)RcvShift };
         Release();
         if (!_stack.TryAddTimeWait(entry))
             SetState(TcpState.Closed, TcpTransitionCause.TimeWaitExpired, now);

@@ -89,4 +89,7 @@ public enum TcpDropReason : byte
 
     /// <summary>Data after the peer's FIN, or after the connection can no longer receive.</summary>
     DataAfterFin,
+
+    /// <summary>RFC 7323 §5.3: the timestamp is older than TS.Recent (PAWS); an old duplicate, answered with ACK.</summary>
+    PawsRejected,
 }

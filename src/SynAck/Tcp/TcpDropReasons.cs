@@ -35,6 +35,7 @@ public static class TcpDropReasons
         TcpDropReason.TimeWaitRst => "RST in TIME-WAIT: ignored (RFC 1337)",
         TcpDropReason.TimeWaitSegment => "segment in TIME-WAIT",
         TcpDropReason.DataAfterFin => "data after FIN",
+        TcpDropReason.PawsRejected => "timestamp older than TS.Recent: PAWS, answered with ACK (RFC 7323 §5.3)",
         _ => "unknown",
     };
 }

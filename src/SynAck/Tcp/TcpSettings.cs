@@ -51,14 +51,29 @@ public sealed class TcpSettings
     /// <summary>Link MTU. The MSS we announce is MTU − 40 for IPv4 and MTU − 60 for IPv6 (RFC 9293 §3.7.1).</summary>
     public int Mtu { get; init; } = 1500;
 
-    /// <summary>Send buffer capacity in bytes per connection.</summary>
-    public int SendBufferSize { get; init; } = 64 * 1024;
+    /// <summary>
+    /// Send buffer capacity in bytes per connection; it bounds the bytes in flight, so with window scaling it should
+    /// match the bandwidth-delay product of the path. Default 256 KiB.
+    /// </summary>
+    public int SendBufferSize { get; init; } = 256 * 1024;
 
     /// <summary>
     /// Receive buffer capacity in bytes per connection: the largest window we offer. Without window scaling
-    /// the offered window is capped at 65,535.
+    /// (switched off here or not offered by the peer) the offered window is capped at 65,535. Default 256 KiB.
     /// </summary>
-    public int ReceiveBufferSize { get; init; } = 64 * 1024;
+    public int ReceiveBufferSize { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// RFC 7323 §2 window scaling: offer a shift on our SYN (or SYN-ACK, when the peer's SYN offered one) so that
+    /// windows above 65,535 bytes can be announced. Used only when both sides offer it. Default on, like Linux.
+    /// </summary>
+    public bool WindowScaling { get; init; } = true;
+
+    /// <summary>
+    /// RFC 7323 §3 timestamps: offer the option on our SYN; when both sides offer it, every segment carries one, RTT is
+    /// measured from the echoed value (§4.1) and old duplicates are dropped by PAWS (§5). Default on, like Linux.
+    /// </summary>
+    public bool Timestamps { get; init; } = true;
 
     /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
     public int MaxOutOfOrderRanges { get; init; } = 8;
@@ -117,11 +132,29 @@ public sealed class TcpSettings
         Require(DelayedAckTimeout > Duration.Zero, nameof(DelayedAckTimeout), DelayedAckTimeout);
         Require(Mtu >= 68, nameof(Mtu), Mtu);
         Require(SendBufferSize > 0, nameof(SendBufferSize), SendBufferSize);
-        Require(ReceiveBufferSize > 0, nameof(ReceiveBufferSize), ReceiveBufferSize);
+        Require(ReceiveBufferSize > 0 && ReceiveBufferSize <= 65535 << MaxWindowShift, nameof(ReceiveBufferSize), ReceiveBufferSize);
         Require(MaxOutOfOrderRanges > 0, nameof(MaxOutOfOrderRanges), MaxOutOfOrderRanges);
         Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
         Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
         Require(EphemeralPortMin > 0 && EphemeralPortMin <= EphemeralPortMax, nameof(EphemeralPortMin), EphemeralPortMin);
+    }
+
+    /// <summary>RFC 7323 §2.3: the largest shift a window scale option may carry.</summary>
+    internal const int MaxWindowShift = 14;
+
+    /// <summary>
+    /// The shift we offer (RFC 7323 §2.3): the smallest that lets the whole receive buffer be announced in the
+    /// 16-bit window field.
+    /// </summary>
+    internal byte ReceiveWindowShift
+    {
+        get
+        {
+            int shift = 0;
+            while (shift < MaxWindowShift && (ReceiveBufferSize >> shift) > 65535)
+                shift++;
+            return (byte)shift;
+        }
     }
 
     /// <summary>The MSS we announce for an address family (RFC 9293 §3.7.1: MTU minus fixed IP and TCP headers).</summary>

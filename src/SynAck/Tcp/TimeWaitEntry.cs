@@ -19,6 +19,14 @@ internal struct TimeWaitEntry
 
     public ushort Window;
 
+    /// <summary>Our window scale (RFC 7323 §2): <see cref="Window"/> is in units of 2^RcvShift bytes.</summary>
+    public byte RcvShift;
+
+    /// <summary>The connection used RFC 7323 timestamps; <see cref="TsRecent"/> is the peer's last one (RFC 6191 uses it).</summary>
+    public bool TsOk;
+
+    public uint TsRecent;
+
     public Instant Expiry;
 
     public bool InUse;

@@ -68,10 +68,11 @@ public sealed class DuplicateScenarioTests
         rig.CheckTransitions();
     }
 
+    /// <summary>Without timestamps (RFC 7323) nothing but TIME-WAIT protects the new incarnation.</summary>
     [Fact]
     public void DelayedDuplicateWithoutTimeWaitIsDeliveredAsTheNewConnectionsData()
     {
-        var (rig, oldBytes, _) = OldConnectionWithADelayedSegment(new TcpSettings { DemoSkipTimeWait = true });
+        var (rig, oldBytes, _) = OldConnectionWithADelayedSegment(new TcpSettings { DemoSkipTimeWait = true, Timestamps = false });
         Assert.Equal(0, rig.Client.TimeWaitCount);
         // Nothing holds the 4-tuple: the new incarnation opens at once, at exactly t = 1 s.
         var (c, s) = rig.Open(ClientPort);
@@ -85,6 +86,28 @@ public sealed class DuplicateScenarioTests
         Assert.Equal(0, rig.Segments.Where(x => x.From == "client" && x.Time >= ScenarioRig.At(1000)).Sum(x => x.PacketId == held.PacketId ? 0 : x.Length));
         Assert.Equal(oldBytes, got);
         Assert.Equal(0, rig.Client.SendQueued(c));
+        rig.CheckTransitions();
+    }
+
+    /// <summary>
+    /// With timestamps (the default) the same held segment carries a TSval older than the new connection's TS.Recent
+    /// (the TSval clock of a 4-tuple only climbs), so PAWS (RFC 7323 §5.3) drops it even without TIME-WAIT.
+    /// </summary>
+    [Fact]
+    public void DelayedDuplicateWithoutTimeWaitIsDroppedByPawsWhenTimestampsAreOn()
+    {
+        var (rig, _, _) = OldConnectionWithADelayedSegment(new TcpSettings { DemoSkipTimeWait = true });
+        var (c, s) = rig.Open(ClientPort);
+        var held = HeldSegment(rig);
+        var newSyn = rig.Segments.Last(x => x.From == "client" && x.Flags == TcpFlags.Syn);
+        Assert.Equal(held.Seq, newSyn.Seq + 1);  // in sequence space the old segment still fits exactly
+
+        rig.Net.RunUntil(ScenarioRig.At(3000));
+        var arrival = rig.Log.Events.Single(e => e.Kind == SimEventKind.Delivered && e.PacketId == held.PacketId).Time;
+        Assert.Contains(rig.ServerEvents.Of(TcpEventKind.SegmentDropped), e => e.Time == arrival && e.DropReason == TcpDropReason.PawsRejected);
+        Assert.Equal(0, rig.Server.Available(s));
+        var fresh = ScenarioRig.Pattern(1000, 13);
+        Assert.Equal(fresh, rig.Transfer(rig.Client, c, rig.Server, s, fresh, Duration.FromSeconds(2)));
         rig.CheckTransitions();
     }
 

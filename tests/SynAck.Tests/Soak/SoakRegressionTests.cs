@@ -25,8 +25,9 @@ public sealed class SoakRegressionTests(ITestOutputHelper output)
         var rig = new ScenarioRig();
         var (c, s) = rig.Open();
         rig.Net.RunFor(Duration.FromMilliseconds(100));
-        var up = ScenarioRig.Pattern(14_600, 1);
-        var down = ScenarioRig.Pattern(14_600, 2);
+        // Ten segments each: the whole initial window (RFC 6928), 1,448 bytes each with RFC 7323 timestamps on.
+        var up = ScenarioRig.Pattern(14_480, 1);
+        var down = ScenarioRig.Pattern(14_480, 2);
         var lostAcks = rig.Net.AddRule(PacketRule.DropAll(PacketMatch.PureAck()));
         Assert.Equal(up.Length, rig.Client.Send(c, up, rig.Now));
         Assert.Equal(down.Length, rig.Server.Send(s, down, rig.Now));

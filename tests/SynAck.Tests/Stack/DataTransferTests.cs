@@ -43,10 +43,11 @@ public sealed class DataTransferTests
         Assert.Equal(40.0, (ack.Time - seg.Time).TotalMilliseconds - 10, 6);   // arrival at +10 ms, ACK 40 ms later
 
         start = h.Wire.Count;
-        h.Client.Send(c, new byte[2 * 1460], h.Now);
+        // Full-sized: 1,460 minus the 12 bytes of the RFC 7323 timestamps option every segment carries.
+        h.Client.Send(c, new byte[2 * 1448], h.Now);
         h.RunFor(Duration.FromSeconds(1));
         var two = h.Wire.Skip(start).ToList();
-        Assert.Equal(2, two.Count(r => r.FromClient && r.Length == 1460));
+        Assert.Equal(2, two.Count(r => r.FromClient && r.Length == 1448));
         var ack2 = two.Single(r => !r.FromClient);
         Assert.Equal(two.Last(r => r.FromClient).Time + Duration.FromMilliseconds(10), ack2.Time);
         h.Check();

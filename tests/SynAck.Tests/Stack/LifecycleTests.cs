@@ -149,7 +149,7 @@ public sealed class LifecycleTests
     public void Connection_succeeds_on_the_syn_that_gets_through()
     {
         int synCount = 0;
-        var h = new TwoStacks { DropRule = r => r.FromClient && r.Has(TcpFlags.Syn) && ++synCount <= 2 };
+        var h = new TwoStacks(new TcpSettings { Timestamps = false }) { DropRule = r => r.FromClient && r.Has(TcpFlags.Syn) && ++synCount <= 2 };
         var (c, _) = ConnectedPair.Open(h);
         Assert.Equal(TcpState.Established, h.Client.State(c));
         Assert.Equal(3.0, h.Wire.Last(r => r.Flags == TcpFlags.Syn).Time.TotalSeconds);
@@ -157,6 +157,21 @@ public sealed class LifecycleTests
         var id = h.Client.GetConnectionId(c);
         Assert.True(h.Client.TryGetConnection(id, out var conn));
         Assert.Equal(Duration.FromSeconds(3), conn.Rtt.Rto);
+        h.Check();
+    }
+
+    [Fact]
+    public void With_timestamps_the_syn_ack_echo_is_an_rtt_sample_even_after_syn_retransmissions()
+    {
+        int synCount = 0;
+        var h = new TwoStacks { DropRule = r => r.FromClient && r.Has(TcpFlags.Syn) && ++synCount <= 2 };
+        var (c, _) = ConnectedPair.Open(h);
+        Assert.True(h.Client.TryGetConnection(h.Client.GetConnectionId(c), out var conn));
+        // RFC 7323 §4.1: the SYN-ACK echoes the TSval of the SYN that got through, so the sample is unambiguous
+        // (Karn's rule and RFC 6298 §5.7's 3 s fallback are for connections without timestamps).
+        Assert.True(conn.Rtt.HasSample);
+        Assert.Equal(Duration.FromMilliseconds(20), conn.Rtt.Srtt);
+        Assert.Equal(Duration.FromMilliseconds(200), conn.Rtt.Rto);
         h.Check();
     }
 

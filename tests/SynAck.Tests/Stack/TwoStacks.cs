@@ -74,6 +74,22 @@ internal sealed class TwoStacks
     /// <summary>Up to this much extra delay per packet, drawn from <see cref="Chaos"/>, which reorders packets.</summary>
     public Duration Jitter { get; set; }
 
+    /// <summary>Bytes per second each direction serializes (0: infinitely fast); packets queue behind each other.</summary>
+    public long Bandwidth { get; set; }
+
+    private Instant _clientLineFree;
+    private Instant _serverLineFree;
+
+    /// <summary>When a packet of <paramref name="length"/> bytes sent now finishes leaving its sender.</summary>
+    private Instant Serialize(bool fromClient, int length)
+    {
+        if (Bandwidth <= 0)
+            return Now;
+        ref var free = ref fromClient ? ref _clientLineFree : ref _serverLineFree;
+        free = Instant.Max(free, Now) + new Duration(length * 1_000_000_000L / Bandwidth);
+        return free;
+    }
+
     /// <summary>Puts a crafted packet on the wire, arriving after the latency.</summary>
     public void Inject(bool toServer, byte[] packet) => _inFlight.Add((Now + Latency, toServer, packet));
 
@@ -169,7 +185,7 @@ internal sealed class TwoStacks
                 h._inFlight.Add((h.Now + h.Latency + Extra(chaos), fromClient, rec.Packet));
                 return;
             }
-            h._inFlight.Add((h.Now + h.Latency, fromClient, rec.Packet));
+            h._inFlight.Add((h.Serialize(fromClient, ipPacket.Length) + h.Latency, fromClient, rec.Packet));
         }
     }
 }

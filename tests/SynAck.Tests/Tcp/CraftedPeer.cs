@@ -20,8 +20,9 @@ internal sealed class CraftedPeer : IPacketSink
 
     private readonly List<SegmentRecord> _out = [];
 
-    public CraftedPeer(TcpSettings? settings = null)
+    public CraftedPeer(TcpSettings? settings = null, uint peerIss = 1_000_000)
     {
+        PeerIss = peerIss;
         Stack = new NetStack(Local, settings ?? TcpSettings.Default, new SplitMix64Random(9));
         Checker = new TransitionChecker((settings ?? TcpSettings.Default).AnyDemonstration);
         Stack.AddObserver(Checker);
@@ -37,7 +38,7 @@ internal sealed class CraftedPeer : IPacketSink
     public Instant Now { get; set; } = Instant.FromMilliseconds(1000);
 
     /// <summary>The peer's ISS; its next sequence number is tracked in <see cref="PeerNxt"/>.</summary>
-    public uint PeerIss { get; } = 1_000_000;
+    public uint PeerIss { get; }
 
     public SeqNum PeerNxt { get; set; }
 

@@ -119,7 +119,9 @@ internal sealed class DelayedDuplicateScript : ScenarioScript
                     wrong++;
             }
         }
-        string held = $"Segment {_plan.DelayedIndex} of the first connection ({Wording.Bytes(SegmentSize)} at offset {_plan.Offset:#,0}) is held back in the network; the client retransmits it and the first connection delivers everything and closes normally. ";
+        // With RFC 7323 timestamps (on unless no-time-wait switches them off) each segment has 12 bytes less payload.
+        int size = ctx.ClientSettings.Timestamps ? SegmentSize - 12 : SegmentSize;
+        string held = $"Segment {_plan.DelayedIndex} of the first connection ({Wording.Bytes(size)} at offset {(long)(_plan.DelayedIndex - 1) * size:#,0}) is held back in the network; the client retransmits it and the first connection delivers everything and closes normally. ";
         if (ctx.Options.WhatIf != WhatIf.NoTimeWait)
         {
             bool healthy = _reuseRefused && f.CorruptedBytes == 0 && f.DataIntact;
