@@ -36,6 +36,10 @@ internal sealed class TunHost : IAsyncDisposable
         var network = TunNetwork.Create();
         try
         {
+            // RFC 1337: by default Linux lets an RST end a TIME-WAIT. With duplication and reordering, a late copy of
+            // the kernel's own data reaches SynAck after its connection is gone, SynAck rightly answers RST, and the
+            // kernel's TIME-WAIT (which the close-order tests check) vanishes. The namespace's own sysctl keeps it.
+            network.Namespace.Exec("sysctl", "-qw", "net.ipv4.tcp_rfc1337=1");
             ILink link = network.Tun;
             if (pcap is not null)
                 link = new PcapTapLink(link, File.Create(pcap), leaveInnerOpen: true);
