@@ -15,6 +15,8 @@ internal static class Program
         root.Subcommands.Add(StatesCommand.Create(output, error));
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(output, error));
+        root.Subcommands.Add(ServeCommand.Create(output, error));
+        root.Subcommands.Add(ConnectCommand.Create(output, error));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -1,0 +1,241 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using SynAck.Links;
+using SynAck.Sockets;
+using SynAck.Tcp;
+using SynAck.Wire;
+
+namespace SynAck.Cli.Commands;
+
+/// <summary>
+/// <c>synack serve</c>: SynAck on a TUN device as a server (echo, discard or a tiny HTTP responder) for the kernel
+/// behind the device. Also holds the TUN options and link building that <see cref="ConnectCommand"/> shares.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var link = new TunOptions();
+        var port = new Option<int>("--port") { Description = "the port to listen on", Required = true };
+        var echo = new Option<bool>("--echo") { Description = "send back every byte received" };
+        var discard = new Option<bool>("--discard") { Description = "read and drop every byte" };
+        var http = new Option<bool>("--http") { Description = "answer each HTTP request with a short page" };
+        var count = new Option<int>("--count") { Description = "stop after N connections (default: until Ctrl+C)", DefaultValueFactory = _ => 0 };
+        var sha = new Option<bool>("--sha256") { Description = "print the SHA-256 of the bytes received on each connection" };
+        var command = new Command("serve", "Serve the kernel over a TUN device (needs root): echo, discard or HTTP")
+        {
+            port, echo, discard, http, count, sha,
+        };
+        link.AddTo(command);
+        command.SetAction((r, ct) => ExecuteAsync(link.Read(r), r.GetValue(port), r.GetValue(echo), r.GetValue(discard), r.GetValue(http),
+            r.GetValue(count), r.GetValue(sha), output, error, ct));
+        return command;
+    }
+
+    internal static async Task<int> ExecuteAsync(TunRequest request, int port, bool echo, bool discard, bool http, int count, bool sha,
+        TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if ((echo ? 1 : 0) + (discard ? 1 : 0) + (http ? 1 : 0) != 1)
+            return Usage.Fail(error, "choose exactly one of --echo, --discard, --http");
+        if (port is < 1 or > 65535)
+            return Usage.Fail(error, $"--port {port} is not a port (1-65535)");
+        if (count < 0)
+            return Usage.Fail(error, "--count must not be negative");
+        if (request.Validate() is { } problem)
+            return Usage.Fail(error, problem);
+
+        string mode = echo ? "echo" : discard ? "discard" : "http";
+        SynAckHost host;
+        try
+        {
+            host = request.OpenHost();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or InvalidOperationException or IOException or ArgumentException)
+        {
+            error.WriteLine("error: cannot open the TUN link: " + e.Message);
+            return 1;
+        }
+
+        int failures = 0;
+        await using (host.ConfigureAwait(false))
+        {
+            var listener = host.Listen((ushort)port);
+            output.WriteLine($"listening on {host.Address}:{port} ({mode}) via {request.Describe(host.Link)}");
+            var running = new List<Task<bool>>();
+            try
+            {
+                for (int accepted = 0; count == 0 || accepted < count; accepted++)
+                {
+                    var connection = await listener.AcceptAsync(ct).ConfigureAwait(false);
+                    running.Add(Task.Run(() => HandleAsync(connection, mode, sha, output, ct), CancellationToken.None));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: stop accepting; the connections running are aborted when the host stops.
+            }
+            foreach (var t in running)
+            {
+                if (!await t.ConfigureAwait(false))
+                    failures++;
+            }
+            listener.Dispose();
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static async Task<bool> HandleAsync(SynAckConnection c, string mode, bool sha, TextWriter output, CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        string end = "closed";
+        bool ok = true;
+        try
+        {
+            var buffer = new byte[64 * 1024];
+            if (mode == "http")
+                await ServeHttpAsync(c, buffer, ct).ConfigureAwait(false);
+            else
+            {
+                int n;
+                while ((n = await c.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    if (mode == "echo")
+                        await c.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                }
+                c.CompleteWrites();
+                await c.WritesClosed.WaitAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            (end, ok) = (Describe(e), false);
+        }
+        await c.DisposeAsync().ConfigureAwait(false);
+        string digest = sha ? " sha256-received=" + Convert.ToHexStringLower(hash.GetHashAndReset()) : "";
+        lock (output)
+            output.WriteLine($"connection {c.RemoteEndPoint} -> {c.LocalEndPoint} received={c.BytesRead} sent={c.BytesWritten} end={end} retransmissions={c.Retransmissions}{digest}");
+        return ok;
+    }
+
+    /// <summary>Reads one request head, answers with a short page, and closes after the client does.</summary>
+    private static async Task ServeHttpAsync(SynAckConnection c, byte[] buffer, CancellationToken ct)
+    {
+        int have = 0;
+        while (have < buffer.Length)
+        {
+            int n = await c.ReadAsync(buffer.AsMemory(have), ct).ConfigureAwait(false);
+            if (n == 0)
+                return;
+            have += n;
+            if (buffer.AsSpan(0, have).IndexOf("\r\n\r\n"u8) >= 0)
+                break;
+        }
+        var body = Encoding.ASCII.GetBytes($"Hello from SynAck, a userspace TCP/IP stack. You are {c.RemoteEndPoint}.\n");
+        var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"HTTP/1.1 200 OK\r\nServer: SynAck\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+        await c.WriteAsync(head, ct).ConfigureAwait(false);
+        await c.WriteAsync(body, ct).ConfigureAwait(false);
+        c.CompleteWrites();
+        // Drain until the client closes, so closing here is a FIN and never a reset over unread bytes.
+        while (await c.ReadAsync(buffer, ct).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    internal static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "cancelled",
+        ObjectDisposedException => "host-stopped",
+        SocketException s => Spell(s.SocketErrorCode),
+        IOException { InnerException: SocketException s } => Spell(s.SocketErrorCode),
+        _ => "error: " + e.Message,
+    };
+
+    private static string Spell(SocketError code) => code switch
+    {
+        SocketError.ConnectionReset => "reset",
+        SocketError.ConnectionRefused => "refused",
+        SocketError.TimedOut => "timed-out",
+        SocketError.OperationAborted => "aborted",
+        _ => code.ToString(),
+    };
+
+    /// <summary>The options both TUN commands take.</summary>
+    internal sealed class TunOptions
+    {
+        private readonly Option<string?> _tun = new("--tun") { Description = "the TUN device name (default: the kernel picks tunN)", HelpName = "NAME" };
+        private readonly Option<string?> _netns = new("--netns") { Description = "network namespace for the kernel side (created when missing); without it the current one is configured", HelpName = "NS" };
+        private readonly Option<string> _kernel = new("--kernel-address") { Description = "the kernel side's address and prefix", DefaultValueFactory = _ => "198.18.0.1/24", HelpName = "CIDR" };
+        private readonly Option<string> _address = new("--address") { Description = "SynAck's own address", DefaultValueFactory = _ => "198.18.0.2" };
+        private readonly Option<string?> _pcap = new("--pcap") { Description = "write the packets on the TUN link to FILE as pcapng", HelpName = "FILE" };
+        private readonly Option<double> _loss = new("--loss") { Description = "probability of losing a packet, each direction", DefaultValueFactory = _ => 0.0 };
+        private readonly Option<double> _dup = new("--dup") { Description = "probability of duplicating a packet, each direction", DefaultValueFactory = _ => 0.0 };
+        private readonly Option<double> _reorder = new("--reorder") { Description = "probability of holding a packet back (reordering), each direction", DefaultValueFactory = _ => 0.0 };
+        private readonly Option<ulong> _seed = new("--seed") { Description = "seed of the stack and the fault injector", DefaultValueFactory = _ => 1UL };
+
+        public void AddTo(Command command)
+        {
+            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _pcap, _loss, _dup, _reorder, _seed])
+                command.Options.Add(o);
+        }
+
+        public TunRequest Read(ParseResult r) => new(r.GetValue(_tun), r.GetValue(_netns), r.GetValue(_kernel)!, r.GetValue(_address)!,
+            r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
+    }
+
+    /// <summary>What the TUN options asked for.</summary>
+    internal sealed record TunRequest(string? Tun, string? Netns, string KernelAddress, string Address, string? Pcap,
+        double Loss, double Dup, double Reorder, ulong Seed)
+    {
+        public string? Validate()
+        {
+            if (!IpAddress.TryParse(Address, out var a) || a.IsV6)
+                return $"--address '{Address}' is not an IPv4 address";
+            if (!KernelAddress.Contains('/', StringComparison.Ordinal))
+                return $"--kernel-address '{KernelAddress}' needs a prefix length, such as 198.18.0.1/24";
+            foreach (var (name, p) in (ReadOnlySpan<(string, double)>)[("--loss", Loss), ("--dup", Dup), ("--reorder", Reorder)])
+            {
+                if (p is < 0 or >= 1 || double.IsNaN(p))
+                    return $"{name} {p.ToString(CultureInfo.InvariantCulture)} is not a probability (0 to below 1)";
+            }
+            return null;
+        }
+
+        public bool HasFaults => Loss > 0 || Dup > 0 || Reorder > 0;
+
+        /// <summary>Creates the device (tap and fault injector around it as asked) and a host on it.</summary>
+        public SynAckHost OpenHost()
+        {
+            ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [KernelAddress] }.Open();
+            try
+            {
+                if (Pcap is not null)
+                    link = new PcapTapLink(link, File.Create(Pcap));
+                if (HasFaults)
+                {
+                    var faults = new FaultSettings { Loss = Loss, Duplicate = Dup, Reorder = Reorder };
+                    link = new FaultInjectingLink(link, faults, faults, Seed);
+                }
+                var settings = new TcpSettings { Mtu = link.Mtu };
+                return new SynAckHost(link, IpAddress.Parse(Address), new SynAckHostOptions { Settings = settings, Seed = Seed, CountRetransmissions = true });
+            }
+            catch
+            {
+                link.Dispose();
+                throw;
+            }
+        }
+
+        public string Describe(ILink link)
+            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {KernelAddress}"
+                + (HasFaults ? string.Create(CultureInfo.InvariantCulture, $", faults loss={Loss} dup={Dup} reorder={Reorder}") : "")
+                + (Pcap is null ? "" : $", capture {Pcap}");
+
+        public static bool TryParseEndPoint(string text, out IPEndPoint endPoint) => IPEndPoint.TryParse(text, out endPoint!) && endPoint.Port != 0;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Security.Cryptography;
+using SynAck.Links;
+using SynAck.Stack;
+using SynAck.Tcp;
+using SynAck.Wire;
+
+namespace SynAck.Sockets;
+
+/// <summary>
+/// Runs one <see cref="NetStack"/> on a dedicated event-loop thread with the real clock, over an <see cref="ILink"/>:
+/// the loop sleeps until a packet arrives, the stack's next deadline, or a user call; delivers every packet; runs
+/// the user calls; and polls the stack's output into the link. Every user call (connect, listen, read, write,
+/// close) is posted to the loop, so the stack is only ever touched by one thread.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var host = new SynAckHost(link, IpAddress.Parse("198.18.0.2"));
+/// await using var listener = host.Listen(80);
+/// await using var connection = await listener.AcceptAsync(ct);
+/// </code>
+/// </example>
+public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
+{
+    private readonly ILink _link;
+    private readonly NetStack _stack;
+    private readonly SynAckHostOptions _options;
+    private readonly TimeProvider _time;
+    private readonly long _startTimestamp;
+    private readonly Thread _thread;
+    private readonly Lock _queueLock = new();
+    private Queue<HostCommand> _posted = new();
+    private Queue<HostCommand> _running = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
+    private int _disposeStarted;
+
+    /// <summary>Starts a host for <paramref name="address"/> on <paramref name="link"/>; the loop runs at once.</summary>
+    /// <param name="link">The link to the network; owned (disposed with the host) unless <see cref="SynAckHostOptions.OwnsLink"/> is false.</param>
+    /// <param name="address">The stack's own address; packets to other addresses are dropped.</param>
+    /// <param name="options">Settings, clock and seed; defaults when null.</param>
+    public SynAckHost(ILink link, IpAddress address, SynAckHostOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        _link = link;
+        _options = options ?? new SynAckHostOptions();
+        _time = _options.TimeProvider ?? TimeProvider.System;
+        ulong seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        _stack = new NetStack(address, _options.Settings ?? TcpSettings.Default, new SplitMix64Random(seed));
+        if (_options.CountRetransmissions)
+            _stack.AddObserver(new RetransmissionCounter(this));
+        _startTimestamp = _time.GetTimestamp();
+        _receiveBuffer = new byte[Math.Max(link.Mtu, 1500)];
+        _sink = new LinkSink(link);
+        _thread = new Thread(Run) { IsBackground = true, Name = _options.ThreadName };
+        _thread.Start();
+    }
+
+    /// <summary>The stack's own address.</summary>
+    public IpAddress Address => _stack.Address;
+
+    /// <summary>The link the host drives.</summary>
+    public ILink Link => _link;
+
+    /// <summary>Completes when the event loop has ended (after <see cref="DisposeAsync"/>, or faulted when the loop failed).</summary>
+    public Task Completion => _stopped.Task;
+
+    /// <summary>Packets the host dropped before the stack saw them (another IP version than the stack's).</summary>
+    public long PacketsIgnored => Interlocked.Read(ref _packetsIgnored);
+
+    /// <summary>Starts listening on <paramref name="port"/>.</summary>
+    /// <param name="port">The local port (1–65535).</param>
+    /// <param name="backlog">Half-open plus not-yet-accepted connections the stack holds; more SYNs are dropped.</param>
+    /// <exception cref="InvalidOperationException">The port already listens.</exception>
+    public SynAckListener Listen(ushort port, int backlog = 128)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(port);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
+        var listener = new SynAckListener(this, port);
+        // Listening must be in place when Listen returns, so a client started right after is not refused.
+        InvokeAsync(s =>
+        {
+            s.Listen(port, backlog);
+            _listeners.Add(listener);
+            return true;
+        }).GetAwaiter().GetResult();
+        return listener;
+    }
+
+    /// <summary>Opens a connection to <paramref name="remote"/> (an <see cref="IPEndPoint"/>, or a <see cref="DnsEndPoint"/> holding an address literal).</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">ConnectionRefused when the peer answers with RST, TimedOut when SYN retries run out.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the attempt is aborted).</exception>
+    public ValueTask<SynAckConnection> ConnectAsync(EndPoint remote, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        var endpoint = remote switch
+        {
+            IPEndPoint ip => ip,
+            DnsEndPoint dns when IPAddress.TryParse(dns.Host, out var a) => new IPEndPoint(a, dns.Port),
+            _ => throw new ArgumentException("SynAck has no resolver: pass an IPEndPoint or a DnsEndPoint holding an address", nameof(remote)),
+        };
+        if (endpoint.Port == 0)
+            throw new ArgumentOutOfRangeException(nameof(remote), "port 0 cannot be connected to");
+        if (cancellationToken.IsCancellationRequested)
+            return ValueTask.FromCanceled<SynAckConnection>(cancellationToken);
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        var attempt = new ConnectAttempt(this, IpAddress.FromIPAddress(endpoint.Address), (ushort)endpoint.Port, cancellationToken);
+        Post(new HostCommand(HostCommandKind.Connect, attempt));
+        return new ValueTask<SynAckConnection>(attempt.Completion.Task);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="function"/> on the event loop with the stack and returns its result: the safe way to read
+    /// counters or state (<see cref="NetStack.TimeWaitCount"/>, <see cref="NetStack.Counters"/>) from another thread.
+    /// The function must not block and must not keep the stack.
+    /// </summary>
+    public Task<T> InvokeAsync<T>(Func<NetStack, T> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var work = new LoopWork<T>(function);
+        if (_stopping)
+            work.Fail(new ObjectDisposedException(nameof(SynAckHost)));
+        else
+            Post(new HostCommand(HostCommandKind.Invoke, work));
+        return work.Completion.Task;
+    }
+
+    /// <summary>
+    /// Stops the host: listeners stop, connections the application still holds are aborted (RST), connections it
+    /// already closed get <see cref="SynAckHostOptions.ShutdownGrace"/> to finish their close, then the loop ends and
+    /// the link is released.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) == 0)
+            Post(new HostCommand(HostCommandKind.Stop, null));
+        await _stopped.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the host and waits for its loop to end (see <see cref="DisposeAsync"/>).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) == 0)
+            Post(new HostCommand(HostCommandKind.Stop, null));
+        if (Thread.CurrentThread != _thread)
+            _thread.Join();
+    }
+
+    /// <summary>Queues a command for the loop and wakes it.</summary>
+    internal void Post(in HostCommand command)
+    {
+        lock (_queueLock)
+        {
+            if (!_loopEnded)
+            {
+                _posted.Enqueue(command);
+                _link.Wake();
+                return;
+            }
+        }
+        FailCommand(command, new ObjectDisposedException(nameof(SynAckHost)));
+    }
+}
