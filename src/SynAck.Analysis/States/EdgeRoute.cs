@@ -23,6 +23,9 @@ internal sealed class EdgeRoute
 
     public string PathData { get; }
 
+    /// <summary>Whether labels try the left of travel before the right (to keep clear of a neighbouring arc's label).</summary>
+    public bool LabelLeftFirst { get; private init; }
+
     /// <summary>Candidate label positions, best first.</summary>
     public IReadOnlyList<(DiagramPoint At, DiagramPoint Direction)> LabelAnchors { get; }
 
@@ -37,7 +40,7 @@ internal sealed class EdgeRoute
     }
 
     /// <summary>A polyline; labels prefer segment <paramref name="preferredSegment"/>, then the longer segments.</summary>
-    public static EdgeRoute Polyline(IReadOnlyList<DiagramPoint> points, int preferredSegment = -1)
+    public static EdgeRoute Polyline(IReadOnlyList<DiagramPoint> points, int preferredSegment = -1, bool labelLeftFirst = false)
     {
         var sb = new StringBuilder();
         for (int i = 0; i < points.Count; i++)
@@ -53,7 +56,7 @@ internal sealed class EdgeRoute
             foreach (double t in s_fractions)
                 anchors.Add((Lerp(a, b, t), new DiagramPoint(b.X - a.X, b.Y - a.Y)));
         }
-        return new EdgeRoute(points, sb.ToString(), anchors);
+        return new EdgeRoute(points, sb.ToString(), anchors) { LabelLeftFirst = labelLeftFirst };
     }
 
     /// <summary>A quadratic Bézier from <paramref name="a"/> to <paramref name="b"/> with control point <paramref name="c"/>.</summary>

@@ -40,7 +40,8 @@ internal sealed class LabelPlacer
                 continue;
             // The right of travel in screen coordinates (y down) is (-dy, dx); try it first, then the left.
             var right = new DiagramPoint(-dir.Y / len, dir.X / len);
-            foreach (var n in (ReadOnlySpan<DiagramPoint>)[right, new DiagramPoint(-right.X, -right.Y)])
+            var left = new DiagramPoint(-right.X, -right.Y);
+            foreach (var n in route.LabelLeftFirst ? (ReadOnlySpan<DiagramPoint>)[left, right] : [right, left])
             {
                 double reach = Gap + Math.Abs(n.X) * w / 2 + Math.Abs(n.Y) * h / 2;
                 var rect = DiagramRect.Centered(at.X + n.X * reach, at.Y + n.Y * reach, w, h);

@@ -46,6 +46,8 @@ internal static class StateDiagramLayout
         [("LISTEN", "CLOSED")] = Route(-1, (465, 173), (465, 97)),
         [("CLOSED", "SYN-SENT")] = Route(-1, (514, 88), (685, 88), (685, 283)),
         [("SYN-SENT", "CLOSED")] = Route(-1, (725, 283), (725, 72), (514, 72)),
+        // Its label goes under the line, away from the label of SYN-RECEIVED → LISTEN just above it.
+        [("SYN-SENT", "SYN-RECEIVED")] = EdgeRoute.Polyline([new(636, 300), new(264, 300)], labelLeftFirst: true),
         [("TIME-WAIT", "CLOSED")] = Route(1, (420, 677), (420, 730), (30, 730), (30, 40), (430, 40), (430, 63)),
         [("LAST-ACK", "CLOSED")] = Route(0, (764, 660), (880, 660), (880, 40), (470, 40), (470, 63)),
     };
