@@ -126,16 +126,3 @@ internal sealed class StateDiagramPlan
 
     private static bool Has(ISet<StateEdge>? set, StateEdge e) => set is not null && set.Contains(e);
 }
-
-/// <summary>One state's box; <paramref name="Visited"/> when a highlighted arc touches it.</summary>
-internal sealed record StatePlan(string State, DiagramRect Box, bool Visited);
-
-/// <summary>
-/// All arcs between one pair of states: the main arcs share one labelled route, the reset arcs one dashed path
-/// into the sink (just the stub, or the whole way when highlighted).
-/// </summary>
-internal sealed record TransitionPlan(string From, string To, IReadOnlyList<StateEdge> Edges, string Mark,
-    string? Label, EdgeRoute? MainRoute, string MainMark, IReadOnlyList<DiagramPoint>? ResetPath, string ResetMark)
-{
-    public DiagramRect LabelBox { get; set; }
-}
