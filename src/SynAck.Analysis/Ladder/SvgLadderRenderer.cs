@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
+using SynAck.Analysis.States;
 using SynAck.Time;
 
 namespace SynAck.Analysis.Ladder;
@@ -16,10 +17,12 @@ public sealed class SvgLadderRenderer
     private const double Top = 86;
     private const double RowHeight = 30;
     private const double LeftX = 250;
-    private const double RightX = 610;
-    private const double Width = 860;
+    private const double RightX = 680;
+    private const double Width = 930;
 
-    public string Render(LadderDiagram diagram)
+    public string Render(LadderDiagram diagram) => Render(diagram, null);
+
+    private string Render(LadderDiagram diagram, Dictionary<LadderSegment, LadderLabelPlacer.Placement>? placements)
     {
         // Each moment gets as many rows as it has things that would otherwise overlap: segments sent, segments arriving
         // at one side, state changes of one side, notes. The k-th of a kind at a moment goes on that moment's k-th row.
@@ -78,6 +81,40 @@ public sealed class SvgLadderRenderer
             sb.Append(CultureInfo.InvariantCulture, $"<text class=\"time\" x=\"12\" y=\"{Y(t) + 4:0.#}\" fill=\"#666\">{ms.ToString("0.0", CultureInfo.InvariantCulture)}</text>\n");
         }
 
+        // Labels are placed before anything is written: notes and loss crosses first, as fixed obstacles, then each
+        // segment's label in time order, clear of those placed before it.
+        var placer = new LadderLabelPlacer();
+        var geometry = new Dictionary<LadderSegment, (double Y1, double Y2)>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in diagram.Entries)
+        {
+            if (entry is LadderSegment seg)
+            {
+                var g = (Y(seg.At, placed[seg]), seg.ArrivedAt is { } a ? Y(a, arrivalRow[seg]) : Y(seg.At, placed[seg]) + RowHeight * 0.8);
+                geometry[seg] = g;
+                double sx = seg.From == LadderSide.Left ? LeftX : RightX;
+                var end = seg.Dropped ? DropPoint(seg, g.Item1, g.Item2) : (seg.From == LadderSide.Left ? RightX : LeftX, g.Item2);
+                placer.AddLine(seg, sx, g.Item1, end.Item1, end.Item2);
+                if (seg.Dropped)
+                {
+                    var (xe, ye) = DropPoint(seg, g.Item1, g.Item2);
+                    placer.AddObstacle(DiagramRect.Centered(xe, ye, 16, 16));
+                }
+            }
+            else if (entry is LadderNote note)
+            {
+                placer.AddObstacle(DiagramRect.Centered((LeftX + RightX) / 2, Y(note.At, placed[note]), note.Text.Length * 6.6, 14));
+            }
+        }
+        var labels = new Dictionary<LadderSegment, LadderLabelPlacer.Placement>(ReferenceEqualityComparer.Instance);
+        foreach (var seg in diagram.Segments)
+        {
+            var (y1, y2) = geometry[seg];
+            double x1 = seg.From == LadderSide.Left ? LeftX : RightX;
+            double x2 = seg.From == LadderSide.Left ? RightX : LeftX;
+            labels[seg] = placer.Place(seg, seg.Segment.Label(2), x1, y1, x2, y2);
+            placements?.Add(seg, labels[seg]);
+        }
+
         foreach (var entry in diagram.Entries)
         {
             switch (entry)
@@ -90,7 +127,7 @@ public sealed class SvgLadderRenderer
                         sb.Append(CultureInfo.InvariantCulture, $"<text class=\"state\" x=\"{RightX + 10}\" y=\"{y + 4:0.#}\" fill=\"#0a6b2d\" font-weight=\"bold\">{Esc(sc.State)}</text>\n");
                     break;
                 case LadderSegment seg:
-                    AppendSegment(sb, seg, Y(seg.At, placed[seg]), seg.ArrivedAt is { } a ? Y(a, arrivalRow[seg]) : Y(seg.At, placed[seg]) + RowHeight * 0.8);
+                    AppendSegment(sb, seg, geometry[seg].Y1, geometry[seg].Y2, labels[seg]);
                     break;
                 case LadderNote note:
                     sb.Append(CultureInfo.InvariantCulture, $"<text class=\"note\" x=\"{(LeftX + RightX) / 2}\" y=\"{Y(note.At, placed[note]) + 4:0.#}\" text-anchor=\"middle\" fill=\"#666\" font-style=\"italic\">{Esc(note.Text)}</text>\n");
@@ -101,18 +138,31 @@ public sealed class SvgLadderRenderer
         return sb.ToString();
     }
 
-    private static void AppendSegment(StringBuilder sb, LadderSegment seg, double y1, double y2)
+    internal static IReadOnlyDictionary<LadderSegment, LadderLabelPlacer.Placement> PlaceLabels(LadderDiagram diagram)
+    {
+        var labels = new Dictionary<LadderSegment, LadderLabelPlacer.Placement>(ReferenceEqualityComparer.Instance);
+        new SvgLadderRenderer().Render(diagram, labels);
+        return labels;
+    }
+
+    // The arrow of a lost segment stops two thirds of the way: it never reached the other side.
+    private static (double X, double Y) DropPoint(LadderSegment seg, double y1, double y2)
     {
         double x1 = seg.From == LadderSide.Left ? LeftX : RightX;
         double x2 = seg.From == LadderSide.Left ? RightX : LeftX;
-        string label = Esc(seg.Segment.Label(2));
+        return (x1 + (x2 - x1) * 2 / 3, y1 + (y2 - y1) * 2 / 3);
+    }
+
+    private static void AppendSegment(StringBuilder sb, LadderSegment seg, double y1, double y2, LadderLabelPlacer.Placement label)
+    {
+        double x1 = seg.From == LadderSide.Left ? LeftX : RightX;
+        double x2 = seg.From == LadderSide.Left ? RightX : LeftX;
         bool reset = (seg.Segment.Flags & SynAck.Wire.TcpFlags.Rst) != 0;
         string colour = reset ? "#b3261e" : "#1f3b73";
         sb.Append(CultureInfo.InvariantCulture, $"<g class=\"segment{(seg.Dropped ? " dropped" : "")}\">");
         if (seg.Dropped)
         {
-            // The arrow stops two thirds of the way: the segment never reached the other side.
-            double xe = x1 + (x2 - x1) * 2 / 3, ye = y1 + (y2 - y1) * 2 / 3;
+            var (xe, ye) = DropPoint(seg, y1, y2);
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1:0.#}\" y1=\"{y1:0.#}\" x2=\"{xe:0.#}\" y2=\"{ye:0.#}\" stroke=\"{colour}\" stroke-width=\"1.6\" stroke-dasharray=\"5,3\"/>");
             sb.Append(CultureInfo.InvariantCulture, $"<path class=\"drop\" d=\"M{xe - 7:0.#},{ye - 7:0.#} L{xe + 7:0.#},{ye + 7:0.#} M{xe - 7:0.#},{ye + 7:0.#} L{xe + 7:0.#},{ye - 7:0.#}\" stroke=\"#d00000\" stroke-width=\"3\"/>");
         }
@@ -120,13 +170,8 @@ public sealed class SvgLadderRenderer
         {
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1:0.#}\" y1=\"{y1:0.#}\" x2=\"{x2:0.#}\" y2=\"{y2:0.#}\" stroke=\"{colour}\" stroke-width=\"1.6\" marker-end=\"url(#head)\"/>");
         }
-        double angle = Math.Atan2(y2 - y1, x2 - x1) * 180 / Math.PI;
-        if (angle > 90)
-            angle -= 180;
-        else if (angle < -90)
-            angle += 180;
-        double mx = (x1 + x2) / 2, my = (y1 + y2) / 2 - 5;
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{mx:0.#}\" y=\"{my:0.#}\" text-anchor=\"middle\" fill=\"{colour}\" transform=\"rotate({angle:0.##} {mx:0.#} {my + 5:0.#})\">{label}</text>");
+        // Rotated along the arrow, above it, from near the sender's end; the white halo keeps it readable over lines.
+        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{label.X:0.#}\" y=\"{label.Y:0.#}\" fill=\"{colour}\" font-size=\"11\" stroke=\"#fff\" stroke-width=\"3.5\" stroke-linejoin=\"round\" paint-order=\"stroke\" transform=\"rotate({label.Angle:0.##} {label.X:0.#} {label.Y:0.#})\">{Esc(seg.Segment.Label(2))}</text>");
         if (seg.Dropped && seg.DropReason is { } why)
             sb.Append(CultureInfo.InvariantCulture, $"<title>lost: {Esc(why)}</title>");
         sb.Append("</g>\n");
