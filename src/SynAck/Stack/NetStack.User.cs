@@ -152,7 +152,12 @@ public sealed partial class NetStack
         c.Abort(now);
     }
 
-    /// <summary>The connection's state: CLOSED once it is gone (or its handle retired), TIME-WAIT while its 4-tuple is held.</summary>
+    /// <summary>
+    /// The connection's state while the application holds it. Once the application has closed the handle and the
+    /// connection has left the connection table — including when it moved to the compact TIME-WAIT table — the handle
+    /// is retired and this says CLOSED; ask <see cref="StateOf"/> with the <see cref="GetConnectionId"/> taken
+    /// before closing to see a TIME-WAIT still holding the 4-tuple.
+    /// </summary>
     public TcpState State(TcpHandle handle)
     {
         if (!_handles.TryGetValue(handle.Value, out var c))
@@ -204,7 +209,7 @@ public sealed partial class NetStack
         => new($"handle {handle.Value} is unknown or retired (closed and gone)", nameof(handle));
 
     /// <summary>The state of whatever holds <paramref name="id"/>: a connection, a TIME-WAIT entry, or nothing (CLOSED).</summary>
-    internal TcpState StateOf(in ConnectionId id)
+    public TcpState StateOf(in ConnectionId id)
         => _connections.TryGetValue(id, out var c) ? c.State : _timeWait.Contains(id) ? TcpState.TimeWait : TcpState.Closed;
 
     internal bool TryGetConnection(in ConnectionId id, out TcpConnection connection) => _connections.TryGetValue(id, out connection!);
