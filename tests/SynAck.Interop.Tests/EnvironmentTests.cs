@@ -5,7 +5,7 @@ public sealed class EnvironmentTests
     [Fact]
     public void NetworkNamespacesCanBeCreatedAndRemoved()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var ns = NetNamespace.Create();
         var (code, output) = ns.Exec("ip", "link", "show", "lo");
         Assert.Equal(0, code);

@@ -164,13 +164,8 @@ public sealed partial class NetStack : IPacketEndpoint
     /// </summary>
     internal uint TsClock(in ConnectionId id, Instant now)
     {
-        Span<byte> buf = stackalloc byte[36];
-        int n = id.LocalAddress.WriteTo(buf);
-        n += id.RemoteAddress.WriteTo(buf[n..]);
-        buf[n++] = (byte)(id.LocalPort >> 8);
-        buf[n++] = (byte)id.LocalPort;
-        buf[n++] = (byte)(id.RemotePort >> 8);
-        buf[n++] = (byte)id.RemotePort;
+        Span<byte> buf = stackalloc byte[ConnectionId.MaxEncodedLength];
+        int n = id.WriteTo(buf);
         return unchecked((uint)_tsOffset.Hash(buf[..n]) + (uint)(now.Nanoseconds / 1_000_000));
     }
 

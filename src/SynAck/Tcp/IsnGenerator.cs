@@ -20,13 +20,8 @@ internal sealed class IsnGenerator
 
     public SeqNum Next(in ConnectionId id, Instant now)
     {
-        Span<byte> buf = stackalloc byte[36];
-        int n = id.LocalAddress.WriteTo(buf);
-        n += id.RemoteAddress.WriteTo(buf[n..]);
-        buf[n++] = (byte)(id.LocalPort >> 8);
-        buf[n++] = (byte)id.LocalPort;
-        buf[n++] = (byte)(id.RemotePort >> 8);
-        buf[n++] = (byte)id.RemotePort;
+        Span<byte> buf = stackalloc byte[ConnectionId.MaxEncodedLength];
+        int n = id.WriteTo(buf);
         uint f = (uint)_f.Hash(buf[..n]);
         uint m = unchecked((uint)(now.Nanoseconds / 4000));
         return new SeqNum(unchecked(m + f));

@@ -59,12 +59,7 @@ internal static class SynCookie
         Span<byte> buf = stackalloc byte[48];
         buf[0] = (byte)'C';   // domain separation from the ISN function, which uses the same key
         int n = 1;
-        n += id.LocalAddress.WriteTo(buf[n..]);
-        n += id.RemoteAddress.WriteTo(buf[n..]);
-        buf[n++] = (byte)(id.LocalPort >> 8);
-        buf[n++] = (byte)id.LocalPort;
-        buf[n++] = (byte)(id.RemotePort >> 8);
-        buf[n++] = (byte)id.RemotePort;
+        n += id.WriteTo(buf[n..]);
         uint isn = peerIsn.Value;
         buf[n++] = (byte)(isn >> 24);
         buf[n++] = (byte)(isn >> 16);

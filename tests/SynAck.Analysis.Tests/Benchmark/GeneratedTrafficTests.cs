@@ -1,6 +1,5 @@
 using SynAck.Analysis.Benchmark;
 using SynAck.Analysis.Conversations;
-using SynAck.Analysis.Tests.Conversations;
 
 namespace SynAck.Analysis.Tests.Benchmark;
 
@@ -54,7 +53,7 @@ public sealed class GeneratedTrafficTests
     [Fact]
     public void Stream_numbers_completeness_and_expert_flags_equal_tsharks_on_a_generated_capture()
     {
-        ExternalTools.Require("tshark");
+        Requirement.Tools("tshark");
         var (bytes, _) = Generate(3, 3 << 20);
         var path = Path.Combine(Path.GetTempPath(), $"synack-generated-{Guid.NewGuid():N}.pcap");
         File.WriteAllBytes(path, bytes);
@@ -63,7 +62,7 @@ public sealed class GeneratedTrafficTests
             var analysis = CaptureAnalysis.Analyze(new MemoryStream(bytes), new AnalyzerOptions { LadderSegmentLimit = 100_000 });
             var ours = analysis.Connections.SelectMany(c => c.Segments.Select(seg => (seg.Frame, c.Stream, c.Completeness, seg.Expert)))
                 .ToDictionary(x => x.Frame);
-            var theirs = TsharkOracle.Read(path);
+            var theirs = TsharkExpertFrame.Read(path);
             Assert.Equal(theirs.Count, ours.Count);
             var mismatches = theirs.Where(f => !ours.TryGetValue(f.Frame, out var o) || o.Stream != f.Stream || o.Completeness != f.Completeness || o.Expert != f.Flags)
                 .Take(5).Select(f => $"frame {f.Frame}: tshark stream {f.Stream} completeness {f.Completeness} [{f.Flags}], SynAck {(ours.TryGetValue(f.Frame, out var o) ? $"stream {o.Stream} completeness {o.Completeness} [{o.Expert}]" : "none")}")

@@ -26,8 +26,8 @@ internal sealed class LinuxScenarioCapture
 
     public static LinuxScenarioCapture Get()
     {
-        ExternalTools.RequireRoot();
-        ExternalTools.Require("ip", "tcpdump", "/usr/bin/python3");
+        Requirement.Root();
+        Requirement.Tools("ip", "tcpdump", "/usr/bin/python3");
         lock (Gate)
             return _made ??= Make();
     }
@@ -38,12 +38,12 @@ internal sealed class LinuxScenarioCapture
         string pcap = System.IO.Path.Combine(dir, "linux.pcap");
         string script = System.IO.Path.Combine(AppContext.BaseDirectory, "Conversations", "linux_scenarios.py");
         string ns = "synack-" + Guid.NewGuid().ToString("N")[..10];
-        Must(ExternalTools.Run(TimeSpan.FromSeconds(10), "ip", "netns", "add", ns), "ip netns add");
+        Must(ExternalProcess.Run(TimeSpan.FromSeconds(10), "ip", "netns", "add", ns), "ip netns add");
         try
         {
-            Must(ExternalTools.Run(TimeSpan.FromSeconds(10), "ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"), "lo up");
+            Must(ExternalProcess.Run(TimeSpan.FromSeconds(10), "ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"), "lo up");
             // Two SYN retries keep the unanswered connect short.
-            Must(ExternalTools.Run(TimeSpan.FromSeconds(10), "ip", "netns", "exec", ns, "sysctl", "-q", "net.ipv4.tcp_syn_retries=2"), "sysctl");
+            Must(ExternalProcess.Run(TimeSpan.FromSeconds(10), "ip", "netns", "exec", ns, "sysctl", "-q", "net.ipv4.tcp_syn_retries=2"), "sysctl");
 
             var psi = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var a in (string[])["netns", "exec", ns, "tcpdump", "--immediate-mode", "-B", "16384", "-U", "-i", "any", "-w", pcap, "tcp"])
@@ -58,10 +58,10 @@ internal sealed class LinuxScenarioCapture
             tcpdump.BeginErrorReadLine();
             Assert.True(ready.Task.Wait(TimeSpan.FromSeconds(15)), "tcpdump did not start listening");
 
-            var (code, stdout, stderr) = ExternalTools.Run(TimeSpan.FromSeconds(60), "ip", "netns", "exec", ns, "/usr/bin/python3", script);
+            var (code, stdout, stderr) = ExternalProcess.Run(TimeSpan.FromSeconds(60), "ip", "netns", "exec", ns, "/usr/bin/python3", script);
             Assert.True(code == 0, "scenario script failed: " + stderr);
             // tcpdump writes each packet at once (-U); SIGINT makes it close the file cleanly.
-            ExternalTools.Run(TimeSpan.FromSeconds(5), "kill", "-INT", tcpdump.Id.ToString(CultureInfo.InvariantCulture));
+            ExternalProcess.Run(TimeSpan.FromSeconds(5), "kill", "-INT", tcpdump.Id.ToString(CultureInfo.InvariantCulture));
             if (!tcpdump.WaitForExit(TimeSpan.FromSeconds(10)))
                 tcpdump.Kill();
 
@@ -75,7 +75,7 @@ internal sealed class LinuxScenarioCapture
         }
         finally
         {
-            ExternalTools.Run(TimeSpan.FromSeconds(10), "ip", "netns", "del", ns);
+            ExternalProcess.Run(TimeSpan.FromSeconds(10), "ip", "netns", "del", ns);
         }
     }
 

@@ -145,7 +145,7 @@ public sealed class LinuxTrafficTests
     {
         var (capture, analysis) = Analyze();
         var ours = analysis.Connections.SelectMany(c => c.Segments.Select(s => (s.Frame, c.Stream))).ToDictionary(p => p.Frame, p => p.Stream);
-        var theirs = TsharkOracle.Read(capture.Path);
+        var theirs = TsharkExpertFrame.Read(capture.Path);
         Assert.NotEmpty(theirs);
         foreach (var f in theirs)
             Assert.True(ours.TryGetValue(f.Frame, out long s) && s == f.Stream, $"frame {f.Frame}: tshark stream {f.Stream}, SynAck {(ours.TryGetValue(f.Frame, out long x) ? x : -1)}");
@@ -156,7 +156,7 @@ public sealed class LinuxTrafficTests
     public void Completeness_of_every_stream_equals_tsharks()
     {
         var (capture, analysis) = Analyze();
-        var theirs = TsharkOracle.Read(capture.Path).GroupBy(f => f.Stream).ToDictionary(g => g.Key, g => g.Max(f => f.Completeness));
+        var theirs = TsharkExpertFrame.Read(capture.Path).GroupBy(f => f.Stream).ToDictionary(g => g.Key, g => g.Max(f => f.Completeness));
         Assert.Equal(theirs.Count, analysis.Connections.Count);
         foreach (var c in analysis.Connections)
             Assert.True(theirs[c.Stream] == c.Completeness, $"stream {c.Stream}: tshark {theirs[c.Stream]}, SynAck {c.Completeness}");
@@ -167,7 +167,7 @@ public sealed class LinuxTrafficTests
     {
         var (capture, analysis) = Analyze();
         var ours = analysis.Connections.SelectMany(c => c.Segments).ToDictionary(s => s.Frame, s => s.Expert);
-        foreach (var f in TsharkOracle.Read(capture.Path))
+        foreach (var f in TsharkExpertFrame.Read(capture.Path))
             Assert.True(ours[f.Frame] == f.Flags, $"frame {f.Frame}: tshark {f.Flags}, SynAck {ours[f.Frame]}");
         foreach (var c in analysis.Connections)
             Assert.Equal(c.Segments.Count(s => s.Expert != TcpExpertFlags.None), c.Expert.FlaggedSegments);

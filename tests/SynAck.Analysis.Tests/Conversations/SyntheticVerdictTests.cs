@@ -197,7 +197,7 @@ public sealed class SyntheticVerdictTests
     [Fact]
     public void Verdicts_on_the_synthetic_situations_equal_tsharks()
     {
-        ExternalTools.Require("tshark");
+        Requirement.Tools("tshark");
         var cap = new SyntheticCapture().Handshake()
             .Add(30, true, PA, 1001, 5001, length: 100).Add(31, true, PA, 1101, 5001, length: 100).Add(32, false, A, 5001, 1001)
             .Add(33, true, PA, 1201, 5001, length: 100).Add(34, false, A, 5001, 1001).Add(35, false, A, 5001, 1001)
@@ -213,7 +213,7 @@ public sealed class SyntheticVerdictTests
         try
         {
             var ours = cap.Analyze().Connections.SelectMany(c => c.Segments.Select(s => (s.Frame, c.Stream, s.Expert))).ToDictionary(x => x.Frame);
-            foreach (var f in TsharkOracle.Read(path))
+            foreach (var f in TsharkExpertFrame.Read(path))
             {
                 Assert.Equal(f.Stream, ours[f.Frame].Stream);
                 Assert.True(f.Flags == ours[f.Frame].Expert, $"frame {f.Frame}: tshark {f.Flags}, SynAck {ours[f.Frame].Expert}");
@@ -233,7 +233,7 @@ public sealed class SyntheticVerdictTests
     [Fact]
     public void Fast_retransmission_after_window_changing_dup_acks_and_a_quickly_resent_fin_equal_tsharks()
     {
-        ExternalTools.Require("tshark");
+        Requirement.Tools("tshark");
         var cap = new SyntheticCapture().Handshake()
             .Add(30, true, PA, 1001, 5001, length: 100).Add(31, true, PA, 1101, 5001, length: 100)
             .Add(32, true, PA, 1201, 5001, length: 100).Add(33, true, PA, 1301, 5001, length: 100)
@@ -246,7 +246,7 @@ public sealed class SyntheticVerdictTests
         try
         {
             var ours = cap.Analyze().Connections.SelectMany(c => c.Segments.Select(s => (s.Frame, s.Expert))).ToDictionary(x => x.Frame);
-            var theirs = TsharkOracle.Read(path).ToList();
+            var theirs = TsharkExpertFrame.Read(path).ToList();
             Assert.Equal(ours.Count, theirs.Count);
             foreach (var f in theirs)
                 Assert.True(f.Flags == ours[f.Frame].Expert, $"frame {f.Frame}: tshark {f.Flags}, SynAck {ours[f.Frame].Expert}");

@@ -14,7 +14,7 @@ public sealed class WindowAndOrderTsharkTests
     [Fact]
     public void Out_of_order_and_window_full_verdicts_equal_tsharks()
     {
-        ExternalTools.Require("tshark");
+        Requirement.Tools("tshark");
         var cap = new SyntheticCapture()
             // Stream 0: the server advertises 300 bytes; the client fills them exactly (window full), the server
             // closes the window (zero window), opens it again (window update), then the client's segments arrive
@@ -35,7 +35,7 @@ public sealed class WindowAndOrderTsharkTests
         {
             var analysis = cap.Analyze();
             var ours = analysis.Connections.SelectMany(c => c.Segments.Select(s => (s.Frame, c.Stream, c.Completeness, s.Expert))).ToDictionary(x => x.Frame);
-            var theirs = TsharkOracle.Read(path);
+            var theirs = TsharkExpertFrame.Read(path);
             Assert.Equal(cap.Frames, theirs.Count);
             foreach (var f in theirs)
             {

@@ -12,7 +12,7 @@ public sealed class PcapTests
     [InlineData("old-duplicate-syn")]
     public void TsharkSeesTheLaddersSegmentsAtTheirTimes(string scenario)
     {
-        string tshark = ExternalTool.Require("tshark");
+        string tshark = Requirement.Tool("tshark");
         string dir = Directory.CreateTempSubdirectory("synack-pcap-").FullName;
         try
         {
@@ -22,8 +22,8 @@ public sealed class PcapTests
             var run = global::SynAck.Analysis.Scenarios.ScenarioRunner.Run(scenario);
             var segments = run.Ladder.Segments.ToList();
 
-            var (tcode, tout, terr) = ExternalTool.Run(tshark, ["-r", pcap, "-o", "tcp.relative_sequence_numbers:TRUE", "-T", "fields", "-E", "separator=/t",
-                "-e", "frame.time_epoch", "-e", "ip.src", "-e", "tcp.flags", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len", "-e", "tcp.checksum.status"], TimeSpan.FromSeconds(60));
+            var (tcode, tout, terr) = ExternalProcess.Run(TimeSpan.FromSeconds(60), tshark, ["-r", pcap, "-o", "tcp.relative_sequence_numbers:TRUE", "-T", "fields", "-E", "separator=/t",
+                "-e", "frame.time_epoch", "-e", "ip.src", "-e", "tcp.flags", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len", "-e", "tcp.checksum.status"]);
             Assert.True(tcode == 0, terr);
             var frames = tout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
             Assert.Equal(segments.Count, frames.Count);

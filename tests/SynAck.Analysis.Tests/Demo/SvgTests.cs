@@ -38,7 +38,7 @@ public sealed class SvgTests
     [Fact]
     public void ChromiumRendersTheLifecycleLadderAsANonBlankPicture()
     {
-        string chromium = ExternalTool.Require("chromium");
+        string chromium = Requirement.Tool("chromium");
         string dir = Directory.CreateTempSubdirectory("synack-chromium-").FullName;
         try
         {
@@ -66,12 +66,12 @@ public sealed class SvgTests
         string png = Path.Combine(dir, "shot.png");
         string profile = Path.Combine(dir, "profile");
         Directory.CreateDirectory(profile);
-        var (code, _, err) = ExternalTool.Run(chromium,
+        var (code, _, err) = ExternalProcess.Run(TimeSpan.FromSeconds(120), chromium,
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--screenshot=" + png,
             "--window-size=1000,1400", new Uri(file).AbsoluteUri,
-        ], TimeSpan.FromSeconds(120));
+        ]);
         Assert.True(File.Exists(png), $"chromium wrote no screenshot (exit {code}): {err}");
         return Png.Decode(File.ReadAllBytes(png));
     }

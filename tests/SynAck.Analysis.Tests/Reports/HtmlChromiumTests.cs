@@ -10,7 +10,7 @@ public sealed class HtmlChromiumTests
     [Fact]
     public void The_report_renders_in_headless_chromium_without_console_errors()
     {
-        ExternalTools.Require("/usr/bin/chromium");
+        Requirement.Tools("/usr/bin/chromium");
         var dir = Directory.CreateTempSubdirectory("synack-html-").FullName;
         try
         {
@@ -20,7 +20,7 @@ public sealed class HtmlChromiumTests
             Assert.Equal(0, AnalyzeCommand.Invoke([pcap, "--html", html], TextWriter.Null, TextWriter.Null));
             File.Delete(pcap);
             var png = Path.Combine(dir, "shot.png");
-            var (code, stdout, stderr) = ExternalTools.Run(TimeSpan.FromSeconds(90), "/usr/bin/chromium",
+            var (code, stdout, stderr) = ExternalProcess.Run(TimeSpan.FromSeconds(90), "/usr/bin/chromium",
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--user-data-dir=" + Path.Combine(dir, "profile"),
                 "--enable-logging=stderr", "--v=0", "--screenshot=" + png, "--window-size=1200,900", "file://" + html);

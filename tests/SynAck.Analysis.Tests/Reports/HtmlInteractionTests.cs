@@ -14,7 +14,7 @@ public sealed class HtmlInteractionTests
     [Fact]
     public async Task Clicking_a_connection_row_shows_its_ladder_with_no_network_requests_and_no_errors()
     {
-        ExternalTools.Require("/usr/bin/chromium");
+        Requirement.Tools("/usr/bin/chromium");
         var dir = Directory.CreateTempSubdirectory("synack-html-click-").FullName;
         try
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using SynAck.Analysis.Conversations;
-using SynAck.Interop.Tests.Capture;
 using SynAck.Interop.Tests.Links;
 using SynAck.Links;
 using SynAck.Stack;
@@ -59,7 +58,7 @@ public sealed class TunLossCaptureTests : IDisposable
     [Fact]
     public void A_lossy_transfer_from_SynAck_is_analysed_like_tshark_with_retransmissions_and_a_clean_close()
     {
-        RootRequirement.Require("ip", "tcpdump", "tshark", Python);
+        Requirement.RootAndTools("ip", "tcpdump", "tshark", Python);
         var file = Path.Combine(_dir, "tun-loss.pcap");
         long serverReceived;
         using (var net = TunNetwork.Create())
@@ -69,7 +68,7 @@ public sealed class TunLossCaptureTests : IDisposable
             // analysis takes lengths from the IP header, as tshark does.
             using var capture = net.Namespace.Start("tcpdump", "-Z", "root", "-U", "--immediate-mode", "-B", "16384", "-s", "128", "-n",
                 "-i", net.Tun.Name, "-w", file, "tcp");
-            var captureLog = new ToolProcess.ErrorLog(capture);
+            var captureLog = new StderrLog(capture);
             try
             {
                 Assert.True(captureLog.WaitFor("listening on", capture, Patience), $"tcpdump did not start: {captureLog.Text}");

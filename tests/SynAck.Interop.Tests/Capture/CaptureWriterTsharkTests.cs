@@ -86,7 +86,7 @@ public sealed class CaptureWriterTsharkTests : IDisposable
     [Fact]
     public void TsharkDecodesSynAckPcapNgFrameForFrame()
     {
-        ToolProcess.RequireTools("tshark");
+        Requirement.Tools("tshark");
         var segments = Conversation();
         var path = Path.Combine(_dir, "synack.pcapng");
         using (var w = new PcapNgWriter(File.Create(path)))
@@ -112,7 +112,7 @@ public sealed class CaptureWriterTsharkTests : IDisposable
     [InlineData(false)]
     public void TsharkDecodesSynAckPcapFrameForFrame(bool nanosecond)
     {
-        ToolProcess.RequireTools("tshark");
+        Requirement.Tools("tshark");
         var segments = Conversation();
         var path = Path.Combine(_dir, nanosecond ? "synack-ns.pcap" : "synack-us.pcap");
         using (var w = new PcapWriter(File.Create(path), LinkType.Raw, nanosecond))

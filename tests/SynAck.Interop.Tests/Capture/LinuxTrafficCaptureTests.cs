@@ -54,7 +54,7 @@ public sealed class LinuxTrafficCaptureTests : IDisposable
     public void SynAckReadsRealTrafficLikeTshark(string variant)
     {
         var tool = variant.StartsWith("dumpcap", StringComparison.Ordinal) ? "dumpcap" : "tcpdump";
-        RootRequirement.Require("ip", tool, "tshark", "/usr/bin/python3");
+        Requirement.RootAndTools("ip", tool, "tshark", "/usr/bin/python3");
         var file = Path.Combine(_dir, variant + (tool == "dumpcap" ? ".pcapng" : ".pcap"));
         string[] command = variant switch
         {
@@ -107,7 +107,7 @@ public sealed class LinuxTrafficCaptureTests : IDisposable
     private static void Capture(NetNamespace ns, string[] command, string readyMarker, string file)
     {
         using var capture = ns.Start(command);
-        var log = new ToolProcess.ErrorLog(capture);
+        var log = new StderrLog(capture);
         try
         {
             Assert.True(log.WaitFor(readyMarker, capture, TimeSpan.FromSeconds(20)),

@@ -19,7 +19,7 @@ public sealed class TunLinkTests
     [Fact]
     public void KernelTcpSynArrivesOnTheLink()
     {
-        RootRequirement.Require("ip", Python);
+        Requirement.RootAndTools("ip", Python);
         using var net = TunNetwork.Create();
         // A non-blocking connect: the kernel sends a SYN (and retransmits it) while the script sleeps.
         using var client = net.Namespace.Start(Python, "-c", """
@@ -54,7 +54,7 @@ public sealed class TunLinkTests
     [Fact]
     public void KernelUdpDatagramArrivesIntact()
     {
-        RootRequirement.Require("ip", Python);
+        Requirement.RootAndTools("ip", Python);
         using var net = TunNetwork.Create();
         var (code, output) = net.Namespace.Exec(Python, "-c",
             "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'hello synack', ('198.18.0.2', 5353))");
@@ -72,7 +72,7 @@ public sealed class TunLinkTests
     [Fact]
     public void EchoRequestWrittenIntoTheLinkGetsTheKernelsReply()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         var data = Encoding.ASCII.GetBytes("synack ping 0123456789");
         var request = EchoRequest(0x5151, 7, data);
@@ -96,7 +96,7 @@ public sealed class TunLinkTests
     [InlineData(9000, 9000)]
     public void MtuIsReadFromTheDevice(int requested, int expected)
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create(requested);
         Assert.Equal(expected, net.Tun.Mtu);
         var (code, output) = net.Namespace.Exec("ip", "-o", "link", "show", "dev", net.Tun.Name);
@@ -108,7 +108,7 @@ public sealed class TunLinkTests
     [Fact]
     public void KernelSideHasItsAddressInTheNamespaceOnly()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         var (_, inside) = net.Namespace.Exec("ip", "-o", "-4", "addr", "show", "dev", net.Tun.Name);
         Assert.Contains("198.18.0.1/24", inside, StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public sealed class TunLinkTests
     [Fact]
     public void DisposingTheLinkRemovesTheDevice()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         var name = net.Tun.Name;
         net.Tun.Dispose();
@@ -133,7 +133,7 @@ public sealed class TunLinkTests
     [Fact]
     public void WaitReportsTimedOutWokenAndReadable()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         var buffer = new byte[net.Tun.Mtu];
         Assert.Equal(LinkWaitResult.TimedOut, net.Tun.Wait(TimeSpan.Zero, Ct));
@@ -151,7 +151,7 @@ public sealed class TunLinkTests
     [Fact]
     public async Task WakeFromAnotherThreadEndsAnInfiniteWait()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         var ct = Ct;
         var waiting = Task.Factory.StartNew(() =>
@@ -175,7 +175,7 @@ public sealed class TunLinkTests
     [Fact]
     public async Task CancellationEndsAWait()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var token = cts.Token;
@@ -197,7 +197,7 @@ public sealed class TunLinkTests
     [Fact]
     public void NotAnIpPacketIsRefusedNotThrown()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         var junk = new byte[40];
         junk[0] = 0x20; // version 2

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SynAck.Interop.Tests.Capture;
 using SynAck.Links;
 using SynAck.Wire;
 
@@ -17,7 +16,7 @@ public sealed class TunMiddlewareTests : IDisposable
     [Fact]
     public void PcapngTakenOnTheTunOpensInTsharkWithGoodChecksumsAndDirections()
     {
-        RootRequirement.Require("ip", "tshark", Python);
+        Requirement.RootAndTools("ip", "tshark", Python);
         var file = Path.Combine(_dir, "tun.pcapng");
         using (var net = TunNetwork.Create())
         using (var tap = new PcapTapLink(net.Tun, File.Create(file), leaveInnerOpen: true))
@@ -64,7 +63,7 @@ public sealed class TunMiddlewareTests : IDisposable
     [Fact]
     public void DuplicatedOutboundEchoRequestGetsTwoReplies()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         using var faults = new FaultInjectingLink(net.Tun, null, new FaultSettings { Duplicate = 1 }, seed: 1, leaveInnerOpen: true);
         Assert.True(faults.TrySend(TunLinkTests.EchoRequest(0x4242, 9, "twice"u8)));
@@ -83,7 +82,7 @@ public sealed class TunMiddlewareTests : IDisposable
     [Fact]
     public void InboundLossDropsExactlyTheCountedReplies()
     {
-        RootRequirement.Require("ip");
+        Requirement.RootAndTools("ip");
         using var net = TunNetwork.Create();
         using var faults = new FaultInjectingLink(net.Tun, new FaultSettings { Loss = 0.5 }, null, seed: 2024, leaveInnerOpen: true);
         const int Requests = 40;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SynAck.Interop.Tests.Capture;
+namespace SynAck.TestSupport;
 
 /// <summary>Runs <c>tshark -T fields</c> on a file and returns one row of field values per frame.</summary>
 internal static class TsharkFields
@@ -10,7 +10,7 @@ internal static class TsharkFields
         List<string> args = ["-n", "-r", file, .. extraOptions, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=f"];
         foreach (var f in fields)
             args.AddRange(["-e", f]);
-        var (code, stdout, stderr) = ToolProcess.Run(TimeSpan.FromSeconds(60), "tshark", [.. args]);
+        var (code, stdout, stderr) = ExternalProcess.Run(TimeSpan.FromSeconds(60), "tshark", [.. args]);
         Assert.True(code == 0, $"tshark failed ({code}): {stderr}");
         var rows = new List<Dictionary<string, string>>();
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
