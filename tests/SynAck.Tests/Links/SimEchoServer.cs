@@ -9,11 +9,16 @@ namespace SynAck.Tests.Links;
 /// A simulated host: a NetStack that accepts one connection on <see cref="Port"/>, sends back every
 /// byte it receives, and closes once the peer has finished and everything is echoed.
 /// </summary>
+/// <remarks>
+/// It reads eagerly, holding what it could not send yet, so its receive window never closes
+/// because its own sends are blocked: a test of the link should not hinge on zero-window recovery.
+/// </remarks>
 internal sealed class SimEchoServer : IPacketEndpoint
 {
     public const ushort Port = 7;
 
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly byte[] _chunk = new byte[64 * 1024];
+    private byte[] _pending = new byte[256 * 1024];
     private TcpHandle? _handle;
     private int _offset;
     private int _length;
@@ -60,23 +65,23 @@ internal sealed class SimEchoServer : IPacketEndpoint
             return false;
         var h = _handle.Value;
         bool moved = false;
-        while (true)
+        int n;
+        while ((n = Stack.Receive(h, _chunk, now)) > 0)
         {
-            if (_offset < _length)
-            {
-                int sent = Stack.Send(h, _buffer.AsSpan(_offset, _length - _offset), now);
-                _offset += sent;
-                BytesEchoed += sent;
-                moved |= sent > 0;
-                if (_offset < _length)
-                    break;
-            }
-            int n = Stack.Receive(h, _buffer, now);
-            if (n == 0)
-                break;
+            if (_length + n > _pending.Length)
+                Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _length + n));
+            _chunk.AsSpan(0, n).CopyTo(_pending.AsSpan(_length));
+            _length += n;
             moved = true;
-            _offset = 0;
-            _length = n;
+        }
+        if (_offset < _length)
+        {
+            int sent = Stack.Send(h, _pending.AsSpan(_offset, _length - _offset), now);
+            _offset += sent;
+            BytesEchoed += sent;
+            moved |= sent > 0;
+            if (_offset == _length)
+                _offset = _length = 0;
         }
         if (_offset == _length && Stack.IsReceiveComplete(h))
         {
