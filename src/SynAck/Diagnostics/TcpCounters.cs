@@ -49,6 +49,15 @@ public sealed class TcpCounters
     /// <summary>Connections that failed with <see cref="TcpError.TimedOut"/>.</summary>
     public long Timeouts { get; internal set; }
 
+    /// <summary>Retransmission timer expiries with data or a SYN outstanding (RFC 6298 §5.4; Linux TCPTimeouts).</summary>
+    public long RetransmissionTimeouts { get; internal set; }
+
+    /// <summary>Loss recoveries entered on duplicate ACKs or SACK information (RFC 5681 §3.2, RFC 6675 §5).</summary>
+    public long FastRecoveries { get; internal set; }
+
+    /// <summary>Of <see cref="FastRecoveries"/>, those driven by the SACK scoreboard (Linux TCPSackRecovery).</summary>
+    public long SackRecoveries { get; internal set; }
+
     /// <summary>Entries now in the TIME-WAIT table.</summary>
     public long TimeWait { get; internal set; }
 

@@ -145,6 +145,8 @@ internal sealed partial class TcpConnection
         _dupAcks++;
         if (_dupAcks == 3 && !_inRecovery)
             EnterRecovery();
+        else if (_dupAcks < 3)
+            _stack.MarkDirty(this); // RFC 3042: the first two may each let a new segment go
         _ = now;
     }
 
@@ -158,11 +160,15 @@ internal sealed partial class TcpConnection
         Cwnd = Ssthresh;
         _inRecovery = true;
         _recover = SndMax;
+        _stack.Counters.FastRecoveries++;
         if (SackOk)
         {
+            _stack.Counters.SackRecoveries++;
             _sackRecovery = true;
             _sackFirstPending = true;
             _highRxt = SndUna;
+            _unaRetransmitted = false;
+            _resendUna = false;
         }
         else
         {

@@ -92,7 +92,7 @@ internal sealed partial class TcpConnection
             // In SACK recovery new data goes out while pipe < cwnd (RFC 6675 §5 (C) rule 2), not by the flight size.
             int usable = _sackRecovery
                 ? Math.Min((SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt, Cwnd - Pipe())
-                : (SndUna + (int)Math.Min(SndWnd, (uint)Cwnd)) - SndNxt;
+                : (SndUna + (int)Math.Min(SndWnd, (uint)(Cwnd + LimitedTransmitAllowance()))) - SndNxt;
             int len = Math.Min(Math.Min(unsent, SndMss), Math.Max(usable, 0));
             bool probe = false;
             if (_forceProbe && len == 0 && unsent > 0)

@@ -17,6 +17,12 @@ internal sealed partial class TcpConnection
     private bool _sackRecovery;
     private bool _sackFirstPending;
     private SeqNum _highRxt;
+    // The last retransmission of the segment at SND.UNA in recovery, and SND.MAX when it went: data SACKed beyond that
+    // point was sent after it, so once enough of it is SACKed the retransmission itself must have been lost.
+    private bool _unaRetransmitted;
+    private SeqNum _unaRetransmittedSeq;
+    private SeqNum _unaRetransmittedMax;
+    private bool _resendUna;
 
     /// <summary>RFC 2018 §2: both SYNs carried SACK-permitted, so SACK blocks flow both ways.</summary>
     public bool SackOk { get; private set; }
@@ -43,9 +49,32 @@ internal sealed partial class TcpConnection
         // above SND.UNA are SACKed.
         if (!_inRecovery && SndMax != SndUna && _scoreboard.SackedBetween(SndUna, SndMax) > 2 * SndMss)
             EnterRecovery();
-        // In recovery every SACK shrinks pipe and may let the next hole (or new data) go: look again at the next Poll.
-        if (_sackRecovery)
-            _stack.MarkDirty(this);
+        // A lost retransmission (RFC 6675 leaves it to the RTO, which is 200 ms or more against a sub-millisecond
+        // round trip). Judged as RFC 6675 §4 IsLost judges a first transmission, counting only data sent after the
+        // retransmission: more than (DupThresh − 1)·SMSS of it SACKed while SND.UNA still waits means it is gone
+        // (RFC 8985 §6.2 reaches the same verdict by send time). It goes once more; cwnd was already reduced.
+        if (_sackRecovery && _unaRetransmitted && SndUna == _unaRetransmittedSeq
+            && _scoreboard.SackedBetween(_unaRetransmittedMax, SndMax) > 2 * SndMss)
+        {
+            _unaRetransmitted = false;
+            _resendUna = true;
+        }
+        // Every SACK shrinks pipe in recovery, and outside it may allow a limited transmit (RFC 3042): look again at the next Poll.
+        _stack.MarkDirty(this);
+    }
+
+    /// <summary>
+    /// RFC 3042 limited transmit: outside recovery, each of the first two duplicate ACKs lets one new segment go
+    /// beyond cwnd, so a small window still produces the third duplicate ACK instead of waiting for the RTO. With SACK
+    /// (RFC 6675 §5) an ACK that SACKs new data counts as a duplicate whether or not it carries data, so the allowance
+    /// is the SACKed bytes, at most 2·SMSS.
+    /// </summary>
+    private int LimitedTransmitAllowance()
+    {
+        if (_inRecovery || SndNxt != SndMax || SndUna == SndMax)
+            return 0;
+        int dup = SackOk ? _scoreboard.SackedBetween(SndUna, SndMax) : _dupAcks * SndMss;
+        return Math.Min(dup, 2 * SndMss);
     }
 
     /// <summary>
@@ -67,20 +96,41 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void RetransmitHoles(Instant now, IPacketSink sink)
     {
+        if (_resendUna)
+        {
+            _resendUna = false;
+            if (_scoreboard.NextHole(SndUna, out var una, out int unaLength) && una == SndUna)
+                ResendHole(una, unaLength, now, sink);
+        }
         while (_sackFirstPending || Pipe() < Cwnd)
         {
             _sackFirstPending = false;
             if (!_scoreboard.NextHole(SeqNum.Max(_highRxt, SndUna), out var start, out int holeLength))
                 return;
-            int offset = start - SndBufStart;
-            if (offset < 0)
-                return;
-            int len = Math.Min(Math.Min(holeLength, SndMss), _send.Count - offset);
+            int len = ResendHole(start, holeLength, now, sink);
             if (len <= 0)
                 return;
-            EmitData(start, len, false, now, sink);
             _highRxt = start + len;
         }
+    }
+
+    /// <summary>Sends up to one SMSS of the hole at <paramref name="start"/> again; returns the bytes sent.</summary>
+    private int ResendHole(SeqNum start, int holeLength, Instant now, IPacketSink sink)
+    {
+        int offset = start - SndBufStart;
+        if (offset < 0)
+            return 0;
+        int len = Math.Min(Math.Min(holeLength, SndMss), _send.Count - offset);
+        if (len <= 0)
+            return 0;
+        if (start == SndUna)
+        {
+            _unaRetransmitted = true;
+            _unaRetransmittedSeq = start;
+            _unaRetransmittedMax = SndMax;
+        }
+        EmitData(start, len, false, now, sink);
+        return len;
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ internal sealed partial class TcpConnection
         if (SndUna == SndMax)
             return;
         _retries++;
+        _stack.Counters.RetransmissionTimeouts++;
         int limit = State switch
         {
             TcpState.SynSent => _settings.SynRetries,
@@ -99,6 +100,8 @@ internal sealed partial class TcpConnection
             _dupAcks = 0;
             // RFC 2018 §8: after a timeout the receiver may have reneged; retransmit without trusting the old SACKs.
             _sackRecovery = false;
+            _resendUna = false;
+            _unaRetransmitted = false;
             _scoreboard.Clear();
         }
         _rttTiming = false;
