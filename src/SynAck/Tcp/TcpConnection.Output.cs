@@ -186,15 +186,29 @@ internal sealed partial class TcpConnection
     /// &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=ACK&gt;. The RFC's SND.NXT is the highest sequence number sent
     /// (<see cref="SndMax"/>): after a timeout rewinds our sending point, the peer may already hold more than that
     /// point, and an ACK carrying the rewound number would fail its sequence test and be ignored — on both sides at
-    /// once, a deadlock.
+    /// once, a deadlock. But never beyond the right edge of the peer's window (SND.UNA + SND.WND): a persist probe's
+    /// byte went past a zero window and was refused, and an ACK stamped after it would fail the peer's zero-window
+    /// test (RFC 9293 §3.10.7.4: only SEG.SEQ = RCV.NXT is acceptable) — the peer would never hear that we took
+    /// its data, and with its own window closed both sides would wait on each other's probes.
     /// </summary>
+    private SeqNum AckSeq
+    {
+        get
+        {
+            if (!IsSynchronized)
+                return SndMax;
+            var rightEdge = SndUna + SndWnd;
+            return SndMax > rightEdge ? rightEdge : SndMax;
+        }
+    }
+
     private void SendAck(Instant now, IPacketSink sink)
     {
         var h = new TcpHeaderFields
         {
             SourcePort = Id.LocalPort,
             DestinationPort = Id.RemotePort,
-            Seq = SndMax,
+            Seq = AckSeq,
             Ack = RcvNxt,
             Flags = TcpFlags.Ack,
             Window = WindowField(),

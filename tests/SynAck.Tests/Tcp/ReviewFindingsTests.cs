@@ -42,6 +42,24 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
+    public void Ack_sent_after_a_refused_probe_stays_inside_the_peers_zero_window()
+    {
+        // RFC 9293 §3.10.7.4: with RCV.WND = 0 the peer takes a segment only at SEG.SEQ = RCV.NXT. Our probe's byte
+        // (LocalIss + 1) was refused, so the peer's RCV.NXT is still LocalIss + 1; an ACK of the peer's data stamped
+        // with the highest sequence sent (LocalIss + 2) would be dropped unread, and a peer whose sends are blocked on
+        // that ACK would stall behind backed-off probes.
+        var p = new CraftedPeer();
+        ZeroWindowWithProbe(p, 100);
+        p.Deliver(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.LocalIss + 1, payloadLength: 50, window: 0);
+        Assert.Empty(p.Poll());                                  // the ACK is delayed (RFC 1122 §4.2.3.2)
+        p.Now += p.Stack.Settings.DelayedAckTimeout;
+        var sent = p.Poll();
+        var ack = Assert.Single(sent, s => s.Length == 0);
+        Assert.Equal(p.LocalIss + 1, ack.Seq);
+        Assert.Equal(p.PeerNxt + 50, ack.Ack);
+    }
+
+    [Fact]
     public void Zero_window_probing_is_not_taken_for_congestion()
     {
         // RFC 5681 §2: a duplicate ACK needs outstanding data, and nothing beyond a zero window is in flight; the
