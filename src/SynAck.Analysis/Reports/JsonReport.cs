@@ -24,7 +24,7 @@ public sealed class JsonReport : IDisposable
 
     public JsonReport(Stream output, string file, bool includeFrames = false, bool indented = true)
     {
-        _w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
+        _w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _frames = includeFrames;
         _w.WriteStartObject();
         _w.WriteString("schema", Schema);

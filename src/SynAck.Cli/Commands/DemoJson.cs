@@ -12,58 +12,58 @@ internal static class DemoJson
     public static string Write(ScenarioRun run)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             var f = run.Facts;
             var start = run.Ladder.Start;
             w.WriteStartObject();
             w.WriteString("scenario", run.Info.Name);
             w.WriteString("summary", run.Info.Summary);
-            w.WriteString("whatIf", ScenarioCatalog.Spell(run.Options.WhatIf));
+            w.WriteString("what_if", ScenarioCatalog.Spell(run.Options.WhatIf));
             w.WriteStartObject("options");
             w.WriteNumber("seed", run.Options.Seed);
             w.WriteNumber("loss", run.Options.Loss);
-            w.WriteNumber("rttMs", run.Options.Rtt.TotalMilliseconds);
-            w.WriteNumber("mslSeconds", run.Options.Msl.TotalSeconds);
+            w.WriteNumber("rtt_ms", run.Options.Rtt.TotalMilliseconds);
+            w.WriteNumber("msl_seconds", run.Options.Msl.TotalSeconds);
             w.WriteEndObject();
             w.WriteString("verdict", run.Verdict);
             w.WriteBoolean("healthy", run.Healthy);
             w.WriteString("explanation", run.Explanation);
 
             w.WriteStartObject("facts");
-            WriteStates(w, "clientStates", f.ClientStates.Select(StateTableEdges.Name));
-            WriteStates(w, "serverStates", f.ServerStates.Select(StateTableEdges.Name));
-            WriteStates(w, "clientErrors", f.ClientErrors.Select(e => e.ToString()));
-            WriteStates(w, "serverErrors", f.ServerErrors.Select(e => e.ToString()));
-            w.WriteNumber("clientBytesSent", f.ClientBytesSent);
-            w.WriteNumber("serverBytesSent", f.ServerBytesSent);
-            w.WriteNumber("clientBytesReceived", f.ClientBytesReceived);
-            w.WriteNumber("serverBytesReceived", f.ServerBytesReceived);
-            w.WriteNumber("corruptedBytes", f.CorruptedBytes);
-            w.WriteBoolean("dataIntact", f.DataIntact);
+            WriteStates(w, "client_states", f.ClientStates.Select(StateTableEdges.Name));
+            WriteStates(w, "server_states", f.ServerStates.Select(StateTableEdges.Name));
+            WriteStates(w, "client_errors", f.ClientErrors.Select(e => e.ToString()));
+            WriteStates(w, "server_errors", f.ServerErrors.Select(e => e.ToString()));
+            w.WriteNumber("client_bytes_sent", f.ClientBytesSent);
+            w.WriteNumber("server_bytes_sent", f.ServerBytesSent);
+            w.WriteNumber("client_bytes_received", f.ClientBytesReceived);
+            w.WriteNumber("server_bytes_received", f.ServerBytesReceived);
+            w.WriteNumber("corrupted_bytes", f.CorruptedBytes);
+            w.WriteBoolean("data_intact", f.DataIntact);
             if (f.ClientTimeWait is { } ctw)
-                w.WriteNumber("clientTimeWaitSeconds", ctw.TotalSeconds);
+                w.WriteNumber("client_time_wait_seconds", ctw.TotalSeconds);
             else
-                w.WriteNull("clientTimeWaitSeconds");
+                w.WriteNull("client_time_wait_seconds");
             if (f.ServerTimeWait is { } stw)
-                w.WriteNumber("serverTimeWaitSeconds", stw.TotalSeconds);
+                w.WriteNumber("server_time_wait_seconds", stw.TotalSeconds);
             else
-                w.WriteNull("serverTimeWaitSeconds");
-            w.WriteNumber("clientConnectionsLeft", f.ClientConnectionsLeft);
-            w.WriteNumber("serverConnectionsLeft", f.ServerConnectionsLeft);
-            w.WriteNumber("serverAccepted", f.ServerAccepted);
+                w.WriteNull("server_time_wait_seconds");
+            w.WriteNumber("client_connections_left", f.ClientConnectionsLeft);
+            w.WriteNumber("server_connections_left", f.ServerConnectionsLeft);
+            w.WriteNumber("server_accepted", f.ServerAccepted);
             w.WriteNumber("segments", f.Segments);
-            w.WriteNumber("segmentsDropped", f.SegmentsDropped);
-            w.WriteNumber("clientRetransmissions", f.ClientRetransmissions);
-            w.WriteNumber("serverRetransmissions", f.ServerRetransmissions);
-            w.WriteNumber("endedAtMs", f.EndedAt.TotalMilliseconds);
+            w.WriteNumber("segments_dropped", f.SegmentsDropped);
+            w.WriteNumber("client_retransmissions", f.ClientRetransmissions);
+            w.WriteNumber("server_retransmissions", f.ServerRetransmissions);
+            w.WriteNumber("ended_at_ms", f.EndedAt.TotalMilliseconds);
             w.WriteEndObject();
 
             w.WriteStartArray("ladder");
             foreach (var entry in run.Ladder.Entries)
             {
                 w.WriteStartObject();
-                w.WriteNumber("timeMs", (entry.At - start).TotalMilliseconds);
+                w.WriteNumber("time_ms", (entry.At - start).TotalMilliseconds);
                 switch (entry)
                 {
                     case LadderSegment s:
@@ -77,10 +77,10 @@ internal static class DemoJson
                         if (s.Segment.Options is { } o)
                             w.WriteString("options", o);
                         if (s.ArrivedAt is { } a)
-                            w.WriteNumber("arrivedMs", (a - start).TotalMilliseconds);
+                            w.WriteNumber("arrived_ms", (a - start).TotalMilliseconds);
                         w.WriteBoolean("dropped", s.Dropped);
                         if (s.DropReason is { } why)
-                            w.WriteString("dropReason", why);
+                            w.WriteString("drop_reason", why);
                         break;
                     case LadderStateChange sc:
                         w.WriteString("type", "state");
@@ -100,7 +100,7 @@ internal static class DemoJson
             foreach (var e in run.Events)
             {
                 w.WriteStartObject();
-                w.WriteNumber("timeMs", e.At.TotalMilliseconds);
+                w.WriteNumber("time_ms", e.At.TotalMilliseconds);
                 w.WriteString("source", e.Source);
                 w.WriteString("kind", e.Kind);
                 w.WriteString("detail", e.Detail);

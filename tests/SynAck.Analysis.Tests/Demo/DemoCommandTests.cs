@@ -52,7 +52,7 @@ public sealed class DemoCommandTests
         Assert.Equal("close", root.GetProperty("scenario").GetString());
         Assert.Equal(3ul, root.GetProperty("options").GetProperty("seed").GetUInt64());
         Assert.StartsWith("verdict: clean close", root.GetProperty("verdict").GetString(), StringComparison.Ordinal);
-        Assert.Equal(60.0, root.GetProperty("facts").GetProperty("clientTimeWaitSeconds").GetDouble());
+        Assert.Equal(60.0, root.GetProperty("facts").GetProperty("client_time_wait_seconds").GetDouble());
         Assert.True(root.GetProperty("events").GetArrayLength() > 20);
         Assert.Contains(root.GetProperty("ladder").EnumerateArray(), e => e.GetProperty("type").GetString() == "segment" && e.GetProperty("flags").GetString() == "FIN,ACK");
     }
@@ -64,8 +64,8 @@ public sealed class DemoCommandTests
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         var synAck = doc.RootElement.GetProperty("ladder").EnumerateArray().First(e => e.GetProperty("type").GetString() == "segment" && e.GetProperty("flags").GetString() == "SYN,ACK");
-        Assert.Equal(50.0, synAck.GetProperty("timeMs").GetDouble());
-        Assert.Equal(100.0, synAck.GetProperty("arrivedMs").GetDouble());
+        Assert.Equal(50.0, synAck.GetProperty("time_ms").GetDouble());
+        Assert.Equal(100.0, synAck.GetProperty("arrived_ms").GetDouble());
         Assert.Equal(0, SynackCli.Run("demo", "lifecycle", "--loss", "0.3", "--seed", "5").Code);
     }
 
