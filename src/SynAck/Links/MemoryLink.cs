@@ -7,9 +7,8 @@ namespace SynAck.Links;
 public sealed class MemoryLink : ILink
 {
     private readonly PacketRing _inbound;
-    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
+    private readonly WakeSignal _signal = new();
     private MemoryLink? _peer;
-    private int _woken;
     private volatile bool _disposed;
 
     internal MemoryLink(string name, int mtu, int capacity)
@@ -70,14 +69,13 @@ public sealed class MemoryLink : ILink
         cancellationToken.ThrowIfCancellationRequested();
         // Reset before looking: a Set that lands after the reset ends the wait below, and one
         // that landed before it published its flag or packet before setting, so we see it here.
-        _signal.Reset();
-        if (Interlocked.Exchange(ref _woken, 0) != 0)
+        if (_signal.ResetAndTakeWake())
             return LinkWaitResult.Woken;
         if (_inbound.Count > 0)
             return LinkWaitResult.Readable;
         if (!_signal.Wait(ms, cancellationToken))
             return LinkWaitResult.TimedOut;
-        if (Interlocked.Exchange(ref _woken, 0) != 0)
+        if (_signal.TakeWake())
             return LinkWaitResult.Woken;
         // The other signal source is a packet; after a dispose there is nothing, and Woken says "look again".
         return _inbound.Count > 0 ? LinkWaitResult.Readable : LinkWaitResult.Woken;
@@ -88,8 +86,7 @@ public sealed class MemoryLink : ILink
     {
         if (_disposed)
             return;
-        Volatile.Write(ref _woken, 1);
-        SetSignal();
+        _signal.Wake();
     }
 
     /// <summary>Closes this end; the other end's sends are refused from now on.</summary>
@@ -98,26 +95,15 @@ public sealed class MemoryLink : ILink
         if (_disposed)
             return;
         _disposed = true;
-        SetSignal();
+        _signal.Set();
     }
 
     private bool Enqueue(ReadOnlySpan<byte> packet)
     {
         if (_disposed || !_inbound.TryEnqueue(packet))
             return false;
-        SetSignal();
+        _signal.Set();
         return true;
     }
 
-    private void SetSignal()
-    {
-        try
-        {
-            _signal.Set();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Never disposed today; kept so a late Wake from another thread can never throw.
-        }
-    }
 }

@@ -35,9 +35,8 @@ public sealed class SimulatedLink : ILink
     private readonly long _startTimestamp;
     private readonly Instant _base;
     private readonly PacketRing _inbound;
-    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
+    private readonly WakeSignal _signal = new();
     private long _inboundDropped;
-    private int _woken;
     private volatile bool _disposed;
 
     /// <summary>
@@ -140,8 +139,7 @@ public sealed class SimulatedLink : ILink
         {
             // Reset before looking: a Wake that lands after the reset ends the sleep below, and one
             // that landed before it set its flag first, so the exchange sees it.
-            _signal.Reset();
-            if (Interlocked.Exchange(ref _woken, 0) != 0 || _disposed)
+            if (_signal.ResetAndTakeWake() || _disposed)
                 return LinkWaitResult.Woken;
             Advance();
             if (_inbound.Count > 0)
@@ -173,8 +171,7 @@ public sealed class SimulatedLink : ILink
     {
         if (_disposed)
             return;
-        Volatile.Write(ref _woken, 1);
-        SetSignal();
+        _signal.Wake();
     }
 
     /// <summary>
@@ -186,7 +183,7 @@ public sealed class SimulatedLink : ILink
         if (_disposed)
             return;
         _disposed = true;
-        SetSignal();
+        _signal.Set();
     }
 
     /// <summary>Called by the network (on the owner thread) when a packet reaches this link's host.</summary>
@@ -199,15 +196,4 @@ public sealed class SimulatedLink : ILink
     /// <summary>Runs the network up to the virtual instant of the real clock now.</summary>
     private void Advance() => Network.RunUntil(VirtualNow);
 
-    private void SetSignal()
-    {
-        try
-        {
-            _signal.Set();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The event is never disposed; kept so a late Wake from another thread can never throw.
-        }
-    }
 }
