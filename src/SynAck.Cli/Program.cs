@@ -18,6 +18,8 @@ internal static class Program
         root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(ConnectCommand.Create(output, error));
 
+        ExitCodes.Describe(root);
+
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
             return Usage.ReportParseErrors(result, error);

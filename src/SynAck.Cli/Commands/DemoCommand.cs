@@ -24,6 +24,9 @@ internal static class DemoCommand
         var json = new Option<bool>("--json") { Description = "print the event list, facts and verdict as JSON instead of the ladder" };
         var ascii = new Option<bool>("--ascii") { Description = "draw the ladder with ASCII characters only" };
 
+        scenario.CompletionSources.Add(ScenarioCatalog.All.Select(s => s.Name).ToArray());
+        whatIf.CompletionSources.Add([.. Enum.GetValues<WhatIf>().Where(x => x != WhatIf.None).Select(ScenarioCatalog.Spell), "help"]);
+
         var command = new Command("demo", "Play a TCP lifecycle scenario on the built-in simulator and draw its ladder diagram")
         {
             scenario, list, seed, loss, rtt, msl, whatIf, pcap, svg, json, ascii,
@@ -34,8 +37,15 @@ internal static class DemoCommand
         return command;
     }
 
+    private static readonly string[] Switches = ["--list", "--seed", "--loss", "--rtt", "--msl", "--what-if", "--pcap", "--svg", "--json", "--ascii"];
+
     internal static int Execute(DemoRequest request, TextWriter output, TextWriter error)
     {
+        if (request.List && request.Json)
+        {
+            output.Write(ListingJson.Scenarios());
+            return 0;
+        }
         if (request.List)
         {
             int width = ScenarioCatalog.All.Max(s => s.Name.Length);
@@ -48,10 +58,21 @@ internal static class DemoCommand
         }
 
         string name = request.Scenario ?? ScenarioCatalog.DefaultScenario;
+        if (name.StartsWith('-'))
+        {
+            // System.CommandLine hands an unknown switch to the optional scenario argument; say what it is.
+            error.WriteLine($"error: unknown switch '{name}'");
+            if (Usage.Suggest(name, Switches) is { } near)
+                error.WriteLine($"did you mean '{near}'?");
+            error.WriteLine("valid switches: " + string.Join(" ", Switches));
+            return Usage.BadInput;
+        }
         var info = ScenarioCatalog.Find(name);
         if (info is null)
         {
             error.WriteLine($"error: unknown scenario '{name}'");
+            if (Usage.Suggest(name, ScenarioCatalog.All.Select(s => s.Name)) is { } near)
+                error.WriteLine($"did you mean '{near}'?");
             error.WriteLine("valid scenarios: " + string.Join(", ", ScenarioCatalog.All.Select(s => s.Name)));
             return Usage.BadInput;
         }
@@ -61,7 +82,10 @@ internal static class DemoCommand
         {
             if (string.Equals(w, "help", StringComparison.OrdinalIgnoreCase))
             {
-                WriteWhatIfHelp(output);
+                if (request.Json)
+                    output.Write(ListingJson.WhatIfs());
+                else
+                    WriteWhatIfHelp(output);
                 return 0;
             }
             if (!ScenarioCatalog.TryParseWhatIf(w, out whatIf) || whatIf == WhatIf.None)
@@ -86,6 +110,12 @@ internal static class DemoCommand
             return Usage.Fail(error, $"--rtt {Num(request.RttMs)} is not a round-trip time between 0 and 10000 ms");
         if (!(request.MslSeconds > 0 && request.MslSeconds <= 3600))
             return Usage.Fail(error, $"--msl {Num(request.MslSeconds)} is not a segment lifetime above 0 and at most 3600 s");
+
+        foreach (var (path, what) in new[] { (request.PcapPath, "--pcap"), (request.SvgPath, "--svg") })
+        {
+            if (path is not null && Usage.WhyNotWritable(path) is { } why)
+                return Usage.Fail(error, $"{what}: {why}");
+        }
 
         var options = new ScenarioOptions
         {

@@ -13,13 +13,17 @@ internal static class StatesCommand
         var svg = new Option<string?>("--svg") { Description = "write the diagram to FILE as SVG", HelpName = "FILE" };
         var highlight = new Option<string?>("--highlight") { Description = "mark the path SCENARIO took on each side", HelpName = "SCENARIO" };
         var ascii = new Option<bool>("--ascii") { Description = "ASCII characters only" };
-        var command = new Command("states", "Draw TCP's state diagram from the engine's own transition table") { svg, highlight, ascii };
-        command.SetAction(r => Execute(r.GetValue(svg), r.GetValue(highlight), r.GetValue(ascii), output, error));
+        var json = new Option<bool>("--json") { Description = "print the transition table (and the highlighted paths) as JSON instead of the diagram" };
+        highlight.CompletionSources.Add(ScenarioCatalog.All.Select(s => s.Name).ToArray());
+        var command = new Command("states", "Draw TCP's state diagram from the engine's own transition table") { svg, highlight, ascii, json };
+        command.SetAction(r => Execute(r.GetValue(svg), r.GetValue(highlight), r.GetValue(ascii), output, error, r.GetValue(json)));
         return command;
     }
 
-    internal static int Execute(string? svgPath, string? highlight, bool ascii, TextWriter output, TextWriter error)
+    internal static int Execute(string? svgPath, string? highlight, bool ascii, TextWriter output, TextWriter error, bool json = false)
     {
+        if (svgPath is not null && Usage.WhyNotWritable(svgPath) is { } why)
+            return Usage.Fail(error, "--svg: " + why);
         HashSet<StateEdge>? left = null, right = null;
         string title = $"TCP states (RFC 9293) — {TcpStateTable.Transitions.Count} transitions of SynAck's state table";
         if (highlight is not null)
@@ -48,6 +52,12 @@ internal static class StatesCommand
             {
                 return Usage.Fail(error, "cannot write the SVG file: " + e.Message);
             }
+        }
+
+        if (json)
+        {
+            output.Write(ListingJson.States(title, highlight is null ? null : ScenarioCatalog.Find(highlight)!.Name, left, right));
+            return 0;
         }
 
         string text = title + "\n" + (highlight is null ? "" : "marks: L = client's path, R = server's path, LR = both\n") + "\n"
