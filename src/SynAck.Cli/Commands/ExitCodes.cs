@@ -19,6 +19,7 @@ internal static class ExitCodes
         ["bench"] = Common + "; 1 a benchmark failed or missed what it checks; non-zero when something it needs is missing (root, a tool)",
         ["serve"] = Common + "; 1 the link or a connection failed (or a SHA-256 check did not match)",
         ["connect"] = Common + "; 1 the connection failed, was refused or reset",
+        ["soak"] = Common + "; 1 a check failed (a byte, a connection, memory) or the soak could not run (root, the link)",
         ["drill"] = "0 every script passed; 1 a script failed; 2 bad input or a script with a syntax error",
     };
 
