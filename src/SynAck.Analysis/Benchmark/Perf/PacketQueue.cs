@@ -8,8 +8,8 @@ namespace SynAck.Analysis.Benchmark.Perf;
 /// </summary>
 internal sealed class PacketQueue : IPacketSink
 {
-    private byte[] _arena = new byte[1 << 20];
-    private int[] _ends = new int[1024];
+    private byte[] _arena = new byte[4 << 20];
+    private int[] _ends = new int[8192];
     private int _used;
 
     public int Count { get; private set; }
