@@ -56,8 +56,16 @@ internal static class BenchSuiteCommand
     private static Request Read(ParseResult r, SuiteOptions o) => new(r.GetValue(o.Runs), r.GetValue(o.Bytes), r.GetValue(o.Count),
         r.GetValue(o.Mtu), r.GetValue(o.Seconds), r.GetValue(o.Seed), r.GetValue(o.Json), r.GetValue(o.Markdown));
 
-    internal static int Execute(string[] names, Request request, TextWriter output, TextWriter error, bool interactive)
+    /// <param name="names">The benchmarks to run, in order.</param>
+    /// <param name="request">The command line's options.</param>
+    /// <param name="output">Where the results go.</param>
+    /// <param name="error">Where refusals and failures go, one line each.</param>
+    /// <param name="interactive">Show a progress display and colours.</param>
+    /// <param name="cannotRun">Why a benchmark cannot run here (null when it can); null asks each benchmark.</param>
+    internal static int Execute(string[] names, Request request, TextWriter output, TextWriter error, bool interactive,
+        Func<BenchCatalog.Entry, string?>? cannotRun = null)
     {
+        cannotRun ??= e => e.CannotRun();
         if (request.Runs is < 1 or > 1000)
             return Usage.Fail(error, $"--runs {request.Runs} must be between 1 and 1000");
         long? bytes = null;
@@ -78,7 +86,7 @@ internal static class BenchSuiteCommand
 
         bool single = names.Length == 1;
         var entries = names.Select(BenchCatalog.Get).ToList();
-        if (single && entries[0].CannotRun() is { } reason)
+        if (single && cannotRun(entries[0]) is { } reason)
         {
             error.WriteLine("error: " + reason);
             return CannotRun;
@@ -91,7 +99,7 @@ internal static class BenchSuiteCommand
         {
             foreach (var entry in entries)
             {
-                if (entry.CannotRun() is { } why)
+                if (cannotRun(entry) is { } why)
                 {
                     results.Add(BenchResult.Skipped(entry.Name, why));
                     continue;

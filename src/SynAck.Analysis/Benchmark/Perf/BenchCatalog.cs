@@ -7,9 +7,11 @@ internal static class BenchCatalog
     internal sealed record Entry(string Name, string Description, bool NeedsRoot, string[] Tools, Func<BenchOptions, BenchResult> Run)
     {
         /// <summary>Why this benchmark cannot run here, in one line; null when it can.</summary>
-        public string? CannotRun(Func<string, bool>? hasTool = null)
+        /// <param name="isRoot">Whether this process is root; null asks the system.</param>
+        /// <param name="hasTool">Whether a program is installed; null looks on the PATH.</param>
+        public string? CannotRun(bool? isRoot = null, Func<string, bool>? hasTool = null)
         {
-            if (NeedsRoot && !Environment.IsPrivilegedProcess)
+            if (NeedsRoot && !(isRoot ?? Environment.IsPrivilegedProcess))
                 return $"bench {Name} needs root (it creates a TUN device and a network namespace)";
             if (NeedsRoot && !OperatingSystem.IsLinux())
                 return $"bench {Name} needs Linux (TUN devices and network namespaces)";
