@@ -29,9 +29,10 @@ internal static class HeapHold
     {
         // Default settings except the server's connection limit, which must hold them all.
         var serverSettings = new TcpSettings { MaxConnections = Math.Max(TcpSettings.Default.MaxConnections, count + 2 * Wave) };
-        var fleet = new StackFleet(count + Wave, serverSettings, TcpSettings.Default, seed);
+        int warm = Math.Min(Wave, count);
+        var fleet = new StackFleet(count + warm, serverSettings, TcpSettings.Default, seed);
         var now = Instant.Zero;
-        now = OpenIdle(fleet, Wave, now, 0, count);
+        now = OpenIdle(fleet, warm, now, 0, count);
         long before = Heap();
         long t0 = Stopwatch.GetTimestamp();
         var cpu0 = Cpu();
@@ -42,7 +43,7 @@ internal static class HeapHold
         long after = Heap();
         var wall = Stopwatch.GetElapsedTime(t0);
         var (connections, _) = fleet.Totals();
-        long held = connections - 2L * Wave;
+        long held = connections - 2L * warm;
         if (held != 2L * count)
             throw new InvalidOperationException($"expected {2L * count} idle connection ends, found {held}");
         return new Outcome((after - before) / (double)held, held, after - before, wall, Cpu() - cpu0, 0);
@@ -51,12 +52,13 @@ internal static class HeapHold
     public static Outcome TimeWait(int count, ulong seed)
     {
         var serverSettings = new TcpSettings { MaxTimeWait = Math.Max(TcpSettings.Default.MaxTimeWait, count + 2 * Wave) };
-        var fleet = new StackFleet(count + Wave, serverSettings, TcpSettings.Default, seed);
+        int warm = Math.Min(Wave, count);
+        var fleet = new StackFleet(count + warm, serverSettings, TcpSettings.Default, seed);
         // Every entry must still be held when the heap is measured: spread the virtual time over 80 % of 2 MSL.
         var lifetime = serverSettings.Msl + serverSettings.Msl;
-        long stepNs = Math.Min(1_000_000, (long)(lifetime.Nanoseconds * 0.8 / (count + Wave)));
+        long stepNs = Math.Min(1_000_000, (long)(lifetime.Nanoseconds * 0.8 / (count + warm)));
         var now = Instant.Zero;
-        now = OpenTimeWait(fleet, Wave, now, stepNs, 0, count);
+        now = OpenTimeWait(fleet, warm, now, stepNs, 0, count);
         now = Settle(fleet, now, Duration.FromSeconds(2));
         long before = Heap();
         long held0 = fleet.Server.TimeWaitCount;
