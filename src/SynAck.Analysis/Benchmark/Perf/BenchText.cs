@@ -34,6 +34,8 @@ internal static class BenchText
         string side(string who) => e.TryGetValue(who + "_amount", out var amount)
             ? $"{who}: {Number(amount)} per run, wall {Number(e[who + "_wall_s"])} s, CPU {Number(e[who + "_cpu_s"])} s"
             : "";
-        return string.Join("; ", new[] { side("synack"), side("kernel") }.Where(s => s.Length > 0));
+        var others = f.Extra.Where(p => !p.Key.EndsWith("_amount", StringComparison.Ordinal) && !p.Key.EndsWith("_wall_s", StringComparison.Ordinal)
+            && !p.Key.EndsWith("_cpu_s", StringComparison.Ordinal)).Select(p => $"{p.Key.Replace('_', ' ')} {Number(p.Value)}");
+        return string.Join("; ", new[] { side("synack"), side("kernel") }.Concat(others).Where(s => s.Length > 0));
     }
 }

@@ -22,7 +22,8 @@ internal static class ConnectionChurn
         public bool Requested;
     }
 
-    /// <summary>Runs <paramref name="count"/> connections to completion; the figure is connections per second.</summary>
+    /// <summary>Runs <paramref name="count"/> connections to completion; the figure is connections per second, and the
+    /// sample's <see cref="RunSample.Extra"/> the bytes allocated per connection (every thread, so the GC's view).</summary>
     public static RunSample Run(int count, ulong seed)
     {
         var fleet = new StackFleet(count, TcpSettings.Default, TcpSettings.Default, seed);
@@ -33,6 +34,8 @@ internal static class ConnectionChurn
         long epoch = Stopwatch.GetTimestamp(), lastProgress = epoch;
         Instant Now() => new((long)(Stopwatch.GetElapsedTime(epoch).Ticks * 100));
 
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        int gen2 = GC.CollectionCount(2);
         var (wall, cpu) = RunSample.Time(() =>
         {
             while (completed + failed < count)
@@ -97,6 +100,7 @@ internal static class ConnectionChurn
         });
         if (failed > 0)
             throw new InvalidOperationException($"{failed} of {count} in-memory connections failed");
-        return new RunSample(count / wall.TotalSeconds, count, wall, cpu, fleet.Packets);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+        return new RunSample(count / wall.TotalSeconds, count, wall, cpu, allocated / count) { Gen2Collections = GC.CollectionCount(2) - gen2 };
     }
 }

@@ -40,9 +40,19 @@ internal static class InMemoryBenchmarks
         int count = o.Count ?? DefaultConnections;
         var kernel = RunSample.Repeat(o, $"kernel, {KernelClients} clients", _ => KernelLoopback.Connections(count, KernelClients, IPAddress.Loopback));
         var synack = RunSample.Repeat(o, "SynAck in memory", i => ConnectionChurn.Run(count, o.Seed + (ulong)i));
+        var figure = Figures.Of("connections", "per second", [], synack, kernel, new BenchTarget(200_000, Ratio: 10));
+        figure = figure with
+        {
+            Extra =
+            [
+                .. figure.Extra,
+                new("synack_allocated_bytes_per_connection", Spread.Of([.. synack.Select(s => (double)s.Extra)]).Median),
+                new("synack_gen2_collections", Spread.Of([.. synack.Select(s => (double)s.Gen2Collections)]).Median),
+            ],
+        };
         return new BenchResult("connections")
         {
-            Figures = [Figures.Of("connections", "per second", [], synack, kernel, new BenchTarget(200_000, Ratio: 10))],
+            Figures = [figure],
             Notes = [string.Create(CultureInfo.InvariantCulture,
                 $"{count:N0} connections per run: connect, 1 B request, 1 B response, the client closes first; SynAck: one thread, {ConnectionChurn.InFlight} under way at once, default settings; kernel: {KernelClients} concurrent clients on 127.0.0.1")],
         };

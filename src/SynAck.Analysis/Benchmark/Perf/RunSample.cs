@@ -5,6 +5,9 @@ namespace SynAck.Analysis.Benchmark.Perf;
 /// <summary>One measured run: the figure, the bytes (or items) it moved, and the wall and CPU time it took.</summary>
 internal readonly record struct RunSample(double Value, long Bytes, TimeSpan Wall, TimeSpan Cpu, long Extra = 0)
 {
+    /// <summary>Full collections during the run, where the benchmark counts them.</summary>
+    public int Gen2Collections { get; init; }
+
     /// <summary>Runs <paramref name="run"/> once to warm up (JIT, heaps, the kernel's caches) and then <see cref="BenchOptions.Runs"/> times.</summary>
     public static List<RunSample> Repeat(BenchOptions options, string label, Func<int, RunSample> run, bool warmUp = true)
     {
