@@ -34,6 +34,8 @@ internal static class BenchJson
         w.WriteNumber("cores", machine.Cores);
         w.WriteString("os", machine.Os);
         w.WriteString("dotnet", machine.Dotnet);
+        if (machine.LoadAverage is not null)
+            w.WriteString("load_average", machine.LoadAverage);
         w.WriteEndObject();
         if (r.NotRun is not null)
             w.WriteString("not_run", r.NotRun);
