@@ -174,6 +174,29 @@ public sealed class BenchSuiteCommandTests
         Assert.EndsWith("×", cells[5], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Analyze_json_reports_the_analysis_rate_of_a_generated_capture()
+    {
+        var (code, output, error) = Run("bench", "analyze", "--size", "2MiB", "--runs", "1", "--json");
+        Assert.True(code == 0, error);
+        var r = Json(output);
+        Assert.Equal("analyze", r.GetProperty("benchmark").GetString());
+        AssertMachine(r.GetProperty("machine"));
+        var f = Assert.Single(r.GetProperty("figures").EnumerateArray());
+        Assert.Equal("analyze_rate", f.GetProperty("metric").GetString());
+        Assert.Equal("MB/s", f.GetProperty("unit").GetString());
+        Assert.True(f.GetProperty("synack").GetDouble() > 0);
+        Assert.False(f.TryGetProperty("kernel", out _));
+    }
+
+    [Fact]
+    public void Analyze_as_a_suite_figure_refuses_a_given_file()
+    {
+        var (code, _, error) = Run("bench", "analyze", "--file", "x.pcap", "--json");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+    }
+
     private static void AssertMachine(JsonElement m)
     {
         Assert.False(string.IsNullOrEmpty(m.GetProperty("cpu").GetString()));

@@ -32,8 +32,17 @@ internal static class HeapHold
         int warm = Math.Min(Wave, count);
         var fleet = new StackFleet(count + warm, serverSettings, TcpSettings.Default, seed);
         var now = Instant.Zero;
+        long empty = Heap();
         now = OpenIdle(fleet, warm, now, 0, count);
         long before = Heap();
+        // Refuse up front when the warm-up wave says the count asked for cannot fit.
+        double perEnd = Math.Max(0, before - empty) / (2.0 * warm);
+        long budget = (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShare);
+        if (perEnd * 2 * count > budget - before)
+        {
+            throw new OutOfBudgetException(string.Create(CultureInfo.InvariantCulture,
+                $"{count:N0} idle connections would need ≈ {perEnd * 2 * count / 1e9:F1} GB of heap ({perEnd:N0} B per end in the first {warm:N0}), more than the {budget / 1e9:F1} GB allowed; run with a smaller --count"));
+        }
         long t0 = Stopwatch.GetTimestamp();
         var cpu0 = Cpu();
         for (int done = 0; done < count; done += Wave)
