@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every SynAck test project and ends with one line: "N passed, N failed, N skipped".
-# As root it first installs the Debian tools the interop tests use (tshark, tcpdump, scapy...)
+# As root it first installs the Debian tools the interop tests and `synack bench http` use (tshark, tcpdump, scapy, wrk...)
 # (and headless Chromium for the SVG/HTML screenshot tests) when they are missing, so a fresh machine needs nothing done by hand.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +13,7 @@ have ip      || need_pkgs+=(iproute2)
 have curl    || need_pkgs+=(curl)
 have socat   || need_pkgs+=(socat)
 have iperf3  || need_pkgs+=(iperf3)
+have wrk     || need_pkgs+=(wrk)
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || need_pkgs+=(python3 python3-scapy)
 

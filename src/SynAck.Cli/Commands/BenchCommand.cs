@@ -9,26 +9,42 @@ namespace SynAck.Cli.Commands;
 /// <summary>
 /// <c>synack bench analyze [--size 1GiB] [--file F]</c>: generates a capture of many realistic connections (or takes
 /// F), analyses it as <c>synack analyze</c> does, and prints the throughput, the connections found and the peak
-/// memory. Exit codes: 0 done, 2 bad input, 3 the capture was damaged.
+/// memory (with <c>--runs</c>, <c>--json</c> or <c>--markdown</c>: the analysis rate as a suite figure, see
+/// <see cref="BenchSuiteCommand"/>). Exit codes: 0 done, 2 bad input, 3 the capture was damaged. The other
+/// benchmarks are <see cref="BenchSuiteCommand"/>'s.
 /// </summary>
 internal static class BenchCommand
 {
     private const long MiB = 1024 * 1024;
 
-    /// <summary>The <c>bench</c> command with its <c>analyze</c> subcommand.</summary>
+    /// <summary>The <c>bench</c> command with <c>analyze</c> and the suite's subcommands.</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
         var size = new Option<string>("--size") { Description = "size of the capture to generate (e.g. 100MiB, 1GiB, 500MB)", DefaultValueFactory = _ => "1GiB" };
         var file = new Option<string?>("--file") { Description = "analyse this capture instead of generating one", HelpName = "FILE" };
         var keep = new Option<string?>("--keep") { Description = "write the generated capture to FILE and keep it", HelpName = "FILE" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the generated traffic", DefaultValueFactory = _ => 1UL };
+        var runs = new Option<int?>("--runs") { Description = "measure the analysis rate over N runs of a generated capture (median, min, max)" };
+        var json = new Option<bool>("--json") { Description = "write the analysis rate as JSON (performance.md's shape)" };
+        var markdown = new Option<bool>("--markdown") { Description = "write the analysis rate as a Markdown table" };
         var analyze = new Command("analyze", "Measure synack analyze: MB/s, connections, peak memory on a generated (or given) capture")
         {
-            size, file, keep, seed,
+            size, file, keep, seed, runs, json, markdown,
         };
-        analyze.SetAction(r => Execute(r.GetValue(size)!, r.GetValue(file), r.GetValue(keep), r.GetValue(seed), output, error,
-            interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected));
-        return new Command("bench", "Benchmarks of the analysis tools") { analyze };
+        analyze.SetAction(r =>
+        {
+            bool interactive = BenchSuiteCommand.Interactive(output);
+            if (r.GetValue(runs) is null && !r.GetValue(json) && !r.GetValue(markdown))
+                return Execute(r.GetValue(size)!, r.GetValue(file), r.GetValue(keep), r.GetValue(seed), output, error, interactive);
+            if (r.GetValue(file) is not null || r.GetValue(keep) is not null)
+                return Usage.Fail(error, "--runs, --json and --markdown measure a generated capture: leave out --file and --keep");
+            var request = new BenchSuiteCommand.Request(r.GetValue(runs) ?? 5, r.GetValue(size), null, null, 5, r.GetValue(seed), r.GetValue(json), r.GetValue(markdown));
+            return BenchSuiteCommand.Execute(["analyze"], request, output, error, interactive);
+        });
+        var bench = new Command("bench", "Benchmarks of performance.md: SynAck beside the kernel doing the same work, in the same run") { analyze };
+        foreach (var c in BenchSuiteCommand.Create(output, error))
+            bench.Subcommands.Add(c);
+        return bench;
     }
 
     internal static int Execute(string sizeText, string? file, string? keep, ulong seed, TextWriter output, TextWriter error, bool interactive)
