@@ -22,6 +22,10 @@ public sealed class CliInputTests
     [InlineData(new[] { "states", "--svg", "/no/such/folder/x.svg" }, "error: --svg: the folder '/no/such/folder' does not exist", null)]
     [InlineData(new[] { "demo", "--pcap", "/" }, "error: --pcap: '/' is a directory; give a file name", null)]
     [InlineData(new[] { "demo", "--svg", "/" }, "error: --svg: '/' is a directory; give a file name", null)]
+    [InlineData(new[] { "soak", "--minutes", "0" }, "error: --minutes 0 is not between 0 and 1440", null)]
+    [InlineData(new[] { "soak", "--clients", "0" }, "error: --clients 0 is not between 1 and 256", null)]
+    [InlineData(new[] { "soak", "--loss", "0.7" }, "error: --loss 0.7 is not a probability below 0.5", null)]
+    [InlineData(new[] { "soak", "--minutes", "ten" }, "error: --minutes: 'ten' is not a number", "valid switches:")]
     public void BadInputGetsOneClearMessageAndExitTwo(string[] args, string first, string? then)
     {
         var (code, output, error) = SynackCli.Run(args);
@@ -92,6 +96,7 @@ public sealed class CliInputTests
     [InlineData("serve")]
     [InlineData("connect")]
     [InlineData("bench")]
+    [InlineData("soak")]
     public void HelpStatesTheExitCodes(string command)
     {
         var (code, output, _) = SynackCli.Run(command, "--help");
