@@ -218,28 +218,32 @@ public sealed partial class NetStack
             return;
         }
         // Anything else is an old duplicate: an ACK tells its sender where this side stands (RFC 9293 §3.10.7.4 first).
-        // A bare ACK inside the window is ignored; outside it, it is unacceptable and answered too, rate-limited like
-        // a SYN (RFC 5961 §7) so two ends cannot keep acknowledging each other's stale ACKs.
+        // A bare ACK inside the window is ignored; outside it, it is unacceptable and answered too. A SYN or a bare ACK
+        // is answered at most once per InvalidAckInterval for this 4-tuple (as Linux does), so two ends cannot keep
+        // acknowledging each other's stale ACKs; data or a FIN always is.
         bool pureAck = (flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && tcp.Payload.Length == 0;
         bool outOfWindow = tcp.Seq != e.RcvNxt && !tcp.Seq.InWindow(e.RcvNxt, (uint)e.Window << e.RcvShift);
         if (!pureAck || outOfWindow)
         {
-            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || TryTakeChallengeAck(now))
+            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || InvalidAckLimiter.TryTake(ref e.InvalidAckAt, now, Settings.InvalidAckInterval))
                 TimeWaitAck(e, now);
+            else
+                Counters.InvalidAcksLimited++;
         }
         Drop(now, TcpDropReason.TimeWaitSegment, id, true, Summary(tcp));
     }
 
     /// <summary>
     /// RFC 6191 §2: a SYN may reopen a 4-tuple in TIME-WAIT when it is from a new incarnation — by its timestamp when
-    /// both the old connection and the SYN use them (TSval above TS.Recent), otherwise by its sequence number
-    /// (above RCV.NXT, RFC 9293 §3.10.7.4 fourth).
+    /// the new incarnation will use them (TSval above the last one the old connection saw; a connection without
+    /// timestamps saw none, so it counts as 0, as in Linux), otherwise by its sequence number (above RCV.NXT,
+    /// RFC 9293 §3.10.7.4 fourth).
     /// </summary>
-    private static bool IsNewIncarnation(in TimeWaitEntry e, TcpPacket syn)
+    private bool IsNewIncarnation(in TimeWaitEntry e, TcpPacket syn)
     {
-        if (e.TsOk && syn.Options.HasTimestamps)
+        if (Settings.Timestamps && syn.Options.HasTimestamps)
         {
-            int d = unchecked((int)(syn.Options.TsVal - e.TsRecent));
+            int d = unchecked((int)(syn.Options.TsVal - (e.TsOk ? e.TsRecent : 0u)));
             return d > 0 || (d == 0 && syn.Seq > e.RcvNxt);
         }
         return syn.Seq > e.RcvNxt;

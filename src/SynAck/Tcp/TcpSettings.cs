@@ -97,7 +97,10 @@ public sealed class TcpSettings
     /// <summary>Upper bound of the persist timer (zero-window probe) interval.</summary>
     public Duration MaxPersist { get; init; } = Duration.FromSeconds(60);
 
-    /// <summary>Challenge ACKs (RFC 5961 §3.2, §4.2) sent per second for the whole stack, at most (RFC 5961 §7).</summary>
+    /// <summary>
+    /// Challenge ACKs (RFC 5961 §3.2, §4.2) sent per second for the whole stack, on average (RFC 5961 §7): each second's
+    /// budget is drawn between half and one and a half times this, as Linux does (CVE-2016-5696). 0 sends none.
+    /// </summary>
     public int ChallengeAckLimit { get; init; } = 1000;
 
     /// <summary>Entries the TIME-WAIT table holds at most (Linux <c>tcp_max_tw_buckets</c>); beyond it a closing connection skips TIME-WAIT.</summary>
@@ -126,6 +129,15 @@ public sealed class TcpSettings
     /// </summary>
     public bool DemoTwoWayHandshake { get; init; }
 
+    // ---- Invalid-segment ACKs, keep-alive, user timeout ----
+
+    /// <summary>
+    /// Per connection, at most one ACK per this interval answers invalid segments without data: out of window, PAWS
+    /// rejects, TIME-WAIT duplicates, and challenge ACKs (RFC 5961 §7) before the stack-wide limit (Linux
+    /// <c>tcp_invalid_ratelimit</c>, 500 ms). Zero switches the per-connection limit off.
+    /// </summary>
+    public Duration InvalidAckInterval { get; init; } = Duration.FromMilliseconds(500);
+
     /// <summary>Whether any demonstration switch is on (observers then accept the demonstration-only transitions).</summary>
     public bool AnyDemonstration => DemoSkipTimeWait || DemoTwoWayHandshake;
 
@@ -149,6 +161,7 @@ public sealed class TcpSettings
         Require(MaxOutOfOrderRanges > 0, nameof(MaxOutOfOrderRanges), MaxOutOfOrderRanges);
         Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
         Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
+        Require(InvalidAckInterval >= Duration.Zero, nameof(InvalidAckInterval), InvalidAckInterval);
         Require(EphemeralPortMin > 0 && EphemeralPortMin <= EphemeralPortMax, nameof(EphemeralPortMin), EphemeralPortMin);
     }
 

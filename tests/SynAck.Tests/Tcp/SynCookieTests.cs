@@ -71,7 +71,9 @@ public sealed class SynCookieTests
     [InlineData(1300, 1300)]
     [InlineData(1399, 1360)]
     [InlineData(9000, 1460)]   // the cookie says 8960; our own MSS still caps it
-    [InlineData(100, 536)]      // below the table: the smallest entry (RFC 9293's IPv4 default)
+    [InlineData(536, 536)]
+    [InlineData(300, 256)]     // rounded down, never up to 536 (RFC 9293 §3.7.1)
+    [InlineData(100, 64)]      // the smallest entry, which is also the engine's floor
     public void The_peer_mss_is_rounded_down_to_what_the_cookie_can_say(int peerMss, int expected)
     {
         var p = new CraftedPeer();
