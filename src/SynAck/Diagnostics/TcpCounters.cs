@@ -49,6 +49,9 @@ public sealed class TcpCounters
     /// <summary>ACKs owed to invalid segments (out of window, PAWS, TIME-WAIT duplicates) held back by the per-connection limit (Linux TCPACKSkipped*).</summary>
     public long InvalidAcksLimited { get; internal set; }
 
+    /// <summary>Keep-alive probes sent (RFC 1122 §4.2.3.6; Linux TCPKeepAlive).</summary>
+    public long KeepAliveProbes { get; internal set; }
+
     /// <summary>Connections that failed with <see cref="TcpError.TimedOut"/>.</summary>
     public long Timeouts { get; internal set; }
 

@@ -138,6 +138,7 @@ public sealed partial class NetStack : IPacketEndpoint
     {
         if (c.IsReleased)
             return;
+        c.UpdateIdleTimers(_lastNow);
         long next = c.EarliestTimer().Nanoseconds;
         if (next == long.MaxValue || next >= c.ScheduledAt)
             return;

@@ -31,6 +31,7 @@ internal sealed partial class TcpConnection
         {
             if (!AcceptHandshakeAck(seg, now))
                 return;
+            HeardFromPeer(now);
             // Seventh and eighth steps on what follows the SYN (both skip its sequence number).
             bool synWhole = ProcessText(seg, now);
             ProcessFin(seg, now, synWhole);
@@ -72,6 +73,7 @@ internal sealed partial class TcpConnection
         }
         // RFC 7323 §4.3 (2): the segment is acceptable, so its timestamp may become TS.Recent.
         UpdateTsRecent(seg, now);
+        HeardFromPeer(now);
 
         // Second: check the RST bit (RFC 9293 with RFC 5961 §3.2). The sequence test above already dropped a RST
         // outside the window; exactly at RCV.NXT it resets, elsewhere in the window it only earns a challenge ACK.

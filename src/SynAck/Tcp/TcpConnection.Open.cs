@@ -93,6 +93,7 @@ internal sealed partial class TcpConnection
         TakeMss(seg.Options);
         NegotiateOptions(seg.Options, now);
         InitReceiveWindow();
+        HeardFromPeer(now);
         if (hasAck)
         {
             // Our SYN is acknowledged: SND.UNA = SEG.ACK, and the window comes from this segment.

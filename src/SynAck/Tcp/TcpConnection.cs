@@ -50,6 +50,7 @@ internal sealed partial class TcpConnection
         SndBufStart = Iss + 1;
         Cwnd = 10 * SndMss;
         Ssthresh = int.MaxValue;
+        InitKeepAlive(now);
     }
 
     public ConnectionId Id { get; }

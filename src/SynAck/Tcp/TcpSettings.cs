@@ -138,6 +138,30 @@ public sealed class TcpSettings
     /// </summary>
     public Duration InvalidAckInterval { get; init; } = Duration.FromMilliseconds(500);
 
+    /// <summary>
+    /// Keep-alive for new connections (RFC 1122 §4.2.3.6: off unless asked for; each connection can switch it with
+    /// <see cref="Stack.NetStack.SetKeepAlive(Stack.TcpHandle, bool, Instant)"/>). When on, a connection idle for
+    /// <see cref="KeepAliveIdle"/> sends a probe every <see cref="KeepAliveInterval"/>, and fails with
+    /// <see cref="TcpError.TimedOut"/> after <see cref="KeepAliveProbes"/> go unanswered.
+    /// </summary>
+    public bool KeepAlive { get; init; }
+
+    /// <summary>Idle time before the first keep-alive probe (RFC 1122 §4.2.3.6: no less than two hours by default; Linux <c>tcp_keepalive_time</c>).</summary>
+    public Duration KeepAliveIdle { get; init; } = Duration.FromSeconds(7200);
+
+    /// <summary>Time between unanswered keep-alive probes (Linux <c>tcp_keepalive_intvl</c>, 75 s).</summary>
+    public Duration KeepAliveInterval { get; init; } = Duration.FromSeconds(75);
+
+    /// <summary>Unanswered keep-alive probes before the connection fails (Linux <c>tcp_keepalive_probes</c>, 9).</summary>
+    public int KeepAliveProbes { get; init; } = 9;
+
+    /// <summary>
+    /// RFC 5482 USER TIMEOUT for new connections: how long sent data (or a SYN or FIN) may stay unacknowledged, with no
+    /// advance of SND.UNA, before the connection fails with <see cref="TcpError.TimedOut"/>; it also bounds keep-alive
+    /// probing (as Linux's <c>TCP_USER_TIMEOUT</c>). <see cref="Duration.Zero"/> (the default): none, the retry counts decide.
+    /// </summary>
+    public Duration UserTimeout { get; init; }
+
     /// <summary>Whether any demonstration switch is on (observers then accept the demonstration-only transitions).</summary>
     public bool AnyDemonstration => DemoSkipTimeWait || DemoTwoWayHandshake;
 
@@ -162,6 +186,8 @@ public sealed class TcpSettings
         Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
         Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
         Require(InvalidAckInterval >= Duration.Zero, nameof(InvalidAckInterval), InvalidAckInterval);
+        Require(KeepAliveIdle > Duration.Zero && KeepAliveInterval > Duration.Zero && KeepAliveProbes >= 0, nameof(KeepAliveIdle), KeepAliveIdle);
+        Require(UserTimeout >= Duration.Zero, nameof(UserTimeout), UserTimeout);
         Require(EphemeralPortMin > 0 && EphemeralPortMin <= EphemeralPortMax, nameof(EphemeralPortMin), EphemeralPortMin);
     }
 
