@@ -149,7 +149,11 @@ public sealed class TcpSettings
     /// <summary>Idle time before the first keep-alive probe (RFC 1122 §4.2.3.6: no less than two hours by default; Linux <c>tcp_keepalive_time</c>).</summary>
     public Duration KeepAliveIdle { get; init; } = Duration.FromSeconds(7200);
 
-    /// <summary>Time between unanswered keep-alive probes (Linux <c>tcp_keepalive_intvl</c>, 75 s).</summary>
+    /// <summary>
+    /// Time between unanswered keep-alive probes (Linux <c>tcp_keepalive_intvl</c>, 75 s). A peer answers a probe at most
+    /// once per its invalid-segment limit (<see cref="InvalidAckInterval"/>; 500 ms on Linux too), so shorter intervals
+    /// than that make a live peer look dead.
+    /// </summary>
     public Duration KeepAliveInterval { get; init; } = Duration.FromSeconds(75);
 
     /// <summary>Unanswered keep-alive probes before the connection fails (Linux <c>tcp_keepalive_probes</c>, 9).</summary>
