@@ -80,6 +80,36 @@ public sealed partial class KernelKeepAliveTests
         Assert.Equal(0, held);
     }
 
+    [Fact]
+    public async Task SynAckKeepAliveProbesToTheKernelAreAnswered()
+    {
+        RootRequirement.Require("ip", KernelPeer.Python);
+        var ct = TestContext.Current.CancellationToken;
+        const ushort port = 5032;
+        await using var tun = TunHost.Create();
+        // The kernel server sends nothing and reads to the end.
+        using var peer = await KernelPeer.ServerAsync(tun.Namespace, port, 0, "last");
+        await using var client = await tun.Host.ConnectAsync(TunHost.Kernel(port), ct).AsTask().WaitAsync(Limit, ct);
+        await client.SetKeepAliveAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 3).WaitAsync(Limit, ct);
+
+        // Unanswered, the third probe would end the connection (TimedOut) and the count would stop at 3.
+        long probes = 0;
+        var deadline = DateTime.UtcNow + Limit;
+        while (probes < 6 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, ct);
+            probes = await tun.Host.InvokeAsync(s => s.Counters.KeepAliveProbes).WaitAsync(Limit, ct);
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"keep-alive probes sent by SynAck and answered: {probes}");
+        Assert.True(probes >= 6, $"{probes} probes, error {client.Error}");
+        Assert.Equal(TcpError.None, client.Error);
+
+        await client.WriteAsync("after the probes"u8.ToArray(), ct).AsTask().WaitAsync(Limit, ct);
+        client.CompleteWrites();
+        var result = await peer.ResultAsync(Limit);
+        Assert.Equal(16, result.GetProperty("received").GetInt64());
+    }
+
     [GeneratedRegex(@"timer:\(keepalive,[^,]+,(?<probes>\d+)\)")]
     private static partial Regex KeepAliveTimer();
 }
