@@ -73,7 +73,6 @@ internal sealed partial class TcpConnection
         }
         // RFC 7323 §4.3 (2): the segment is acceptable, so its timestamp may become TS.Recent.
         UpdateTsRecent(seg, now);
-        HeardFromPeer(now);
 
         // Second: check the RST bit (RFC 9293 with RFC 5961 §3.2). The sequence test above already dropped a RST
         // outside the window; exactly at RCV.NXT it resets, elsewhere in the window it only earns a challenge ACK.
@@ -102,6 +101,9 @@ internal sealed partial class TcpConnection
             SendChallengeAck(now, TcpDropReason.SynChallenged, seg);
             return;
         }
+
+        // The segment passed the sequence, RST and SYN checks: the peer is alive (keep-alive's idle time restarts).
+        HeardFromPeer(now);
 
         // Fifth: check the ACK field.
         if ((flags & TcpFlags.Ack) == 0)

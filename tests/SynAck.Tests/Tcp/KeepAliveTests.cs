@@ -114,6 +114,20 @@ public sealed class KeepAliveTests
     }
 
     [Fact]
+    public void A_challenged_rst_does_not_count_as_hearing_from_the_peer()
+    {
+        // Only a segment that passes the sequence, RST and SYN checks shows the peer alive; a blind in-window RST
+        // (RFC 5961 §3.2) must not keep a dead connection open.
+        var p = new CraftedPeer(KeepAliveSettings());
+        p.ToEstablished();
+        var heard = p.Now;
+        p.Now += Duration.FromSeconds(5);
+        p.Deliver(TcpFlags.Rst, p.PeerNxt + 10, default);
+        Assert.Equal(TcpFlags.Ack, p.Poll().Single().Flags);   // the challenge ACK
+        AssertProbe(p, RunToNextDeadline(p, heard + Idle).Single());
+    }
+
+    [Fact]
     public void Keep_alive_is_switched_on_per_connection_with_its_own_times()
     {
         var p = new CraftedPeer();
