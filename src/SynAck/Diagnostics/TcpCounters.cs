@@ -46,6 +46,12 @@ public sealed class TcpCounters
     /// <summary>Challenge ACKs sent (RFC 5961).</summary>
     public long ChallengeAcks { get; internal set; }
 
+    /// <summary>ACKs owed to invalid segments (out of window, PAWS, TIME-WAIT duplicates) held back by the per-connection limit (Linux TCPACKSkipped*).</summary>
+    public long InvalidAcksLimited { get; internal set; }
+
+    /// <summary>Keep-alive probes sent (RFC 1122 §4.2.3.6; Linux TCPKeepAlive).</summary>
+    public long KeepAliveProbes { get; internal set; }
+
     /// <summary>Connections that failed with <see cref="TcpError.TimedOut"/>.</summary>
     public long Timeouts { get; internal set; }
 

@@ -143,14 +143,16 @@ public sealed partial class NetStack
 
     /// <summary>
     /// RFC 4987 §3.6: the backlog is full, so answer &lt;SEQ=cookie&gt;&lt;ACK=SEG.SEQ+1&gt;&lt;CTL=SYN,ACK&gt; and keep nothing.
-    /// The SYN-ACK offers the whole unscaled window and our MSS, and no other option.
+    /// The SYN-ACK offers the whole unscaled window and our MSS; when the SYN carried timestamps, also the window scale,
+    /// SACK-permitted and timestamps options agreed from it, the first two remembered in the TSval's low bits
+    /// (<see cref="SynCookie.EncodeTsVal"/>) so that the connection is not capped at a 64 KiB window.
     /// </summary>
     private void SendSynCookie(TcpListener listener, in ConnectionId id, TcpPacket syn, Instant now)
     {
         int peerMss = syn.Options.HasMss ? syn.Options.Mss : (id.LocalAddress.IsV6 ? 1220 : 536);
         var cookie = SynCookie.Make(_isn.Key, id, syn.Seq, peerMss, now);
         listener.LastCookieAt = now.Nanoseconds;
-        _control.TryEnqueue(new ControlSegment
+        var s = new ControlSegment
         {
             Id = id,
             Seq = cookie,
@@ -158,7 +160,18 @@ public sealed partial class NetStack
             Flags = TcpFlags.Syn | TcpFlags.Ack,
             Window = (ushort)Math.Min(Settings.ReceiveBufferSize, 65535),
             Mss = Settings.MssFor(id.LocalAddress.IsV6),
-        });
+        };
+        if (Settings.Timestamps && syn.Options.HasTimestamps)
+        {
+            // RFC 7323 §2.2, RFC 2018 §2: each option only in answer to the SYN's; RFC 7323 §3.2: TSecr = the SYN's TSval.
+            s.HasWindowScale = Settings.WindowScaling && syn.Options.HasWindowScale;
+            s.WindowScale = Settings.ReceiveWindowShift;
+            s.SackPermitted = Settings.Sack && syn.Options.SackPermitted;
+            s.HasTimestamps = true;
+            s.TsVal = SynCookie.EncodeTsVal(TsClock(id, now), s.HasWindowScale, syn.Options.WindowScale, s.SackPermitted);
+            s.TsEcr = syn.Options.TsVal;
+        }
+        _control.TryEnqueue(s);
         Drop(now, TcpDropReason.SynCookieSent, id, true, Summary(syn));
     }
 
@@ -176,6 +189,17 @@ public sealed partial class NetStack
             return false;
         if (!SynCookie.TryCheck(_isn.Key, id, ack.Seq - 1, ack.Ack - 1, now, out ushort mss))
             return false;
+        // The options the cookie SYN-ACK agreed, echoed in TSecr; an ACK without timestamps gets none of them.
+        var peer = new TcpOptions { HasMss = true, Mss = mss };
+        if (Settings.Timestamps && ack.Options.HasTimestamps)
+        {
+            SynCookie.DecodeTsEcr(ack.Options.TsEcr, out bool ws, out byte shift, out bool sack);
+            peer.HasWindowScale = ws;
+            peer.WindowScale = shift;
+            peer.SackPermitted = sack;
+            peer.HasTimestamps = true;
+            peer.TsVal = ack.Options.TsVal;
+        }
         if (listener.Queued >= listener.Backlog || _connections.Count >= Settings.MaxConnections)
         {
             Drop(now, TcpDropReason.ListenOverflow, id, true, Summary(ack));
@@ -183,7 +207,7 @@ public sealed partial class NetStack
         }
         var c = new TcpConnection(this, id, listener, now, null);
         _connections.Add(id, c);
-        c.OpenFromCookie(ack, mss, now);
+        c.OpenFromCookie(ack, peer, now);
         Reschedule(c);
         return true;
     }
@@ -218,28 +242,32 @@ public sealed partial class NetStack
             return;
         }
         // Anything else is an old duplicate: an ACK tells its sender where this side stands (RFC 9293 §3.10.7.4 first).
-        // A bare ACK inside the window is ignored; outside it, it is unacceptable and answered too, rate-limited like
-        // a SYN (RFC 5961 §7) so two ends cannot keep acknowledging each other's stale ACKs.
+        // A bare ACK inside the window is ignored; outside it, it is unacceptable and answered too. A SYN or a bare ACK
+        // is answered at most once per InvalidAckInterval for this 4-tuple (as Linux does), so two ends cannot keep
+        // acknowledging each other's stale ACKs; data or a FIN always is.
         bool pureAck = (flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && tcp.Payload.Length == 0;
         bool outOfWindow = tcp.Seq != e.RcvNxt && !tcp.Seq.InWindow(e.RcvNxt, (uint)e.Window << e.RcvShift);
         if (!pureAck || outOfWindow)
         {
-            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || TryTakeChallengeAck(now))
+            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || InvalidAckLimiter.TryTake(ref e.InvalidAckAt, now, Settings.InvalidAckInterval))
                 TimeWaitAck(e, now);
+            else
+                Counters.InvalidAcksLimited++;
         }
         Drop(now, TcpDropReason.TimeWaitSegment, id, true, Summary(tcp));
     }
 
     /// <summary>
     /// RFC 6191 §2: a SYN may reopen a 4-tuple in TIME-WAIT when it is from a new incarnation — by its timestamp when
-    /// both the old connection and the SYN use them (TSval above TS.Recent), otherwise by its sequence number
-    /// (above RCV.NXT, RFC 9293 §3.10.7.4 fourth).
+    /// the new incarnation will use them (TSval above the last one the old connection saw; a connection without
+    /// timestamps saw none, so it counts as 0, as in Linux), otherwise by its sequence number (above RCV.NXT,
+    /// RFC 9293 §3.10.7.4 fourth).
     /// </summary>
-    private static bool IsNewIncarnation(in TimeWaitEntry e, TcpPacket syn)
+    private bool IsNewIncarnation(in TimeWaitEntry e, TcpPacket syn)
     {
-        if (e.TsOk && syn.Options.HasTimestamps)
+        if (Settings.Timestamps && syn.Options.HasTimestamps)
         {
-            int d = unchecked((int)(syn.Options.TsVal - e.TsRecent));
+            int d = unchecked((int)(syn.Options.TsVal - (e.TsOk ? e.TsRecent : 0u)));
             return d > 0 || (d == 0 && syn.Seq > e.RcvNxt);
         }
         return syn.Seq > e.RcvNxt;

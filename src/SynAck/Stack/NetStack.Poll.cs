@@ -62,6 +62,9 @@ public sealed partial class NetStack
             h.Options.HasMss = true;
             h.Options.Mss = s.Mss;
         }
+        h.Options.HasWindowScale = s.HasWindowScale;
+        h.Options.WindowScale = s.WindowScale;
+        h.Options.SackPermitted = s.SackPermitted;
         if (s.HasTimestamps)
         {
             h.Options.HasTimestamps = true;

@@ -29,8 +29,6 @@ public sealed partial class NetStack : IPacketEndpoint
     private ITcpObserver[] _observers = [];
     private int _nextHandle;
     private Instant _lastNow;
-    private long _challengeSecond = long.MinValue;
-    private int _challengeCount;
 
     /// <summary>Creates a stack for <paramref name="address"/>.</summary>
     /// <param name="address">This host's address; packets to any other are dropped.</param>
@@ -51,6 +49,7 @@ public sealed partial class NetStack : IPacketEndpoint
         _timeWait = new TimeWaitTable(settings.MaxTimeWait);
         // Drawn last so that the draws above (and so ISNs and ports) are the same as before timestamps existed.
         _tsOffset = new SipHash(random.NextUInt64(), random.NextUInt64());
+        _random = random;
     }
 
     /// <summary>This host's address.</summary>
@@ -139,6 +138,7 @@ public sealed partial class NetStack : IPacketEndpoint
     {
         if (c.IsReleased)
             return;
+        c.UpdateIdleTimers(_lastNow);
         long next = c.EarliestTimer().Nanoseconds;
         if (next == long.MaxValue || next >= c.ScheduledAt)
             return;
@@ -167,22 +167,6 @@ public sealed partial class NetStack : IPacketEndpoint
         Span<byte> buf = stackalloc byte[ConnectionId.MaxEncodedLength];
         int n = id.WriteTo(buf);
         return unchecked((uint)_tsOffset.Hash(buf[..n]) + (uint)(now.Nanoseconds / 1_000_000));
-    }
-
-    /// <summary>RFC 5961 §7: at most <see cref="TcpSettings.ChallengeAckLimit"/> challenge ACKs per second, stack-wide.</summary>
-    internal bool TryTakeChallengeAck(Instant now)
-    {
-        long second = now.Nanoseconds / 1_000_000_000;
-        if (second != _challengeSecond)
-        {
-            _challengeSecond = second;
-            _challengeCount = 0;
-        }
-        if (_challengeCount >= Settings.ChallengeAckLimit)
-            return false;
-        _challengeCount++;
-        Counters.ChallengeAcks++;
-        return true;
     }
 
     internal SeqNum NewIss(in ConnectionId id, Instant now) => _isn.Next(id, now);

@@ -17,6 +17,13 @@ internal struct ControlSegment
     /// <summary>An MSS option to carry (0: none) — only a SYN cookie's SYN-ACK has one.</summary>
     public ushort Mss;
 
+    /// <summary>A window scale option to carry (a SYN cookie's SYN-ACK in answer to one, RFC 7323 §2.2).</summary>
+    public bool HasWindowScale;
+    public byte WindowScale;
+
+    /// <summary>SACK-permitted to carry (a SYN cookie's SYN-ACK in answer to one, RFC 2018 §2).</summary>
+    public bool SackPermitted;
+
     /// <summary>The segment carries a timestamps option (RFC 7323 §3.2: every non-RST segment does once negotiated).</summary>
     public bool HasTimestamps;
     public uint TsVal;

@@ -5,6 +5,9 @@ namespace SynAck.Tcp;
 
 internal sealed partial class TcpConnection
 {
+    /// <summary>When the last ACK answering an invalid segment went out (<see cref="InvalidAckLimiter"/>), in nanoseconds.</summary>
+    private long _invalidAckAt = InvalidAckLimiter.Never;
+
     /// <summary>RFC 9293 §3.10.7: SEGMENT ARRIVES for this connection, dispatched by state.</summary>
     public void SegmentArrives(TcpPacket seg, Instant now)
     {
@@ -20,21 +23,27 @@ internal sealed partial class TcpConnection
         var flags = seg.Flags;
         int segLen = seg.SegmentLength;
 
-        // A SYN-ACK repeating the SYN we already hold, in SYN-RECEIVED: its SYN is old and only its ACK is new
-        // (RFC 9293 §3.10.7.4 first: "only the new parts are processed"). This is how a simultaneous open completes
-        // (figure 7, line 6), since the whole segment would fail the acceptability test.
+        // A SYN-ACK repeating the SYN we already hold, in SYN-RECEIVED: its SYN is old; its ACK, and any text and FIN
+        // after the SYN, are new (RFC 9293 §3.10.7.4 first: "only the new parts are processed"). This is how a
+        // simultaneous open completes (figure 7, line 6), since the SYN would otherwise draw a challenge ACK.
         if (State == TcpState.SynReceived && (flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == (TcpFlags.Syn | TcpFlags.Ack)
-            && seg.Seq == Irs && seg.Payload.IsEmpty)
+            && seg.Seq == Irs)
         {
-            if (AcceptHandshakeAck(seg, now))
-                FinishFinWait1(now);
+            if (!AcceptHandshakeAck(seg, now))
+                return;
+            HeardFromPeer(now);
+            // Seventh and eighth steps on what follows the SYN (both skip its sequence number).
+            bool synWhole = ProcessText(seg, now);
+            ProcessFin(seg, now, synWhole);
+            FinishFinWait1(now);
             return;
         }
 
         // RFC 7323 §5.3 R1: PAWS runs before the sequence-number test; an old duplicate gets an ACK and is dropped.
         if (!PassesPaws(seg, now))
         {
-            AckNow();
+            if (TryTakeInvalidAck(seg, now))
+                AckNow();
             _stack.Drop(now, TcpDropReason.PawsRejected, Id, true, NetStackSummary(seg));
             return;
         }
@@ -47,7 +56,7 @@ internal sealed partial class TcpConnection
             // A zero window still lets a segment at RCV.NXT carry a valid ACK (RFC 9293 §3.10.7.4 first: "special
             // allowance should be made to accept valid ACKs"); the text and FIN are dropped.
             bool ackOnly = RcvWnd == 0 && seg.Seq == RcvNxt && (flags & (TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Syn)) == TcpFlags.Ack && IsSynchronized;
-            if ((flags & TcpFlags.Rst) == 0)
+            if ((flags & TcpFlags.Rst) == 0 && TryTakeInvalidAck(seg, now))
             {
                 // A duplicate of the SYN that opened a SYN-RECEIVED connection: answer with the SYN-ACK again (as Linux does)
                 // rather than a bare ACK that SYN-SENT would drop.
@@ -92,6 +101,9 @@ internal sealed partial class TcpConnection
             SendChallengeAck(now, TcpDropReason.SynChallenged, seg);
             return;
         }
+
+        // The segment passed the sequence, RST and SYN checks: the peer is alive (keep-alive's idle time restarts).
+        HeardFromPeer(now);
 
         // Fifth: check the ACK field.
         if ((flags & TcpFlags.Ack) == 0)
@@ -198,10 +210,13 @@ internal sealed partial class TcpConnection
         Release();
     }
 
-    /// <summary>RFC 5961 §3.2/§4.2: &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=ACK&gt;, rate-limited (§7).</summary>
+    /// <summary>
+    /// RFC 5961 §3.2/§4.2: &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=ACK&gt;, rate-limited (§7) first per connection, then
+    /// by the stack-wide budget, as Linux does: spoofed segments against one connection cannot spend the budget of others.
+    /// </summary>
     private void SendChallengeAck(Instant now, TcpDropReason reason, TcpPacket seg)
     {
-        if (_stack.TryTakeChallengeAck(now))
+        if (InvalidAckLimiter.TryTake(ref _invalidAckAt, now, _settings.InvalidAckInterval) && _stack.TryTakeChallengeAck(now))
         {
             _ackNow = true;
             _stack.MarkDirty(this);
@@ -211,5 +226,14 @@ internal sealed partial class TcpConnection
         {
             _stack.Drop(now, TcpDropReason.ChallengeAckLimited, Id, true, NetStackSummary(seg));
         }
+    }
+
+    /// <summary>The per-connection limit on ACKs to invalid segments (<see cref="InvalidAckLimiter"/>); counts what it holds back.</summary>
+    private bool TryTakeInvalidAck(TcpPacket seg, Instant now)
+    {
+        if (InvalidAckLimiter.TryTake(seg, ref _invalidAckAt, now, _settings.InvalidAckInterval))
+            return true;
+        _stack.Counters.InvalidAcksLimited++;
+        return false;
     }
 }

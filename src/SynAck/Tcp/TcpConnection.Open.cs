@@ -93,6 +93,7 @@ internal sealed partial class TcpConnection
         TakeMss(seg.Options);
         NegotiateOptions(seg.Options, now);
         InitReceiveWindow();
+        HeardFromPeer(now);
         if (hasAck)
         {
             // Our SYN is acknowledged: SND.UNA = SEG.ACK, and the window comes from this segment.
@@ -124,10 +125,11 @@ internal sealed partial class TcpConnection
 
     /// <summary>
     /// RFC 4987 §3.6: the handshake's ACK returned a valid SYN cookie. Rebuild what SYN-RECEIVED would have held —
-    /// ISS = the cookie, IRS = SEG.SEQ − 1, the MSS the cookie encoded, no other options (the cookie SYN-ACK offered
-    /// none) — and process the ACK as SYN-RECEIVED does, which establishes the connection and takes any data on it.
+    /// ISS = the cookie, IRS = SEG.SEQ − 1, the MSS the cookie encoded and the options its TSval carried
+    /// (<paramref name="peer"/>, with the ACK's TSval as the first TS.Recent) — and process the ACK as SYN-RECEIVED
+    /// does, which establishes the connection and takes any data on it.
     /// </summary>
-    public void OpenFromCookie(TcpPacket ack, ushort mss, Instant now)
+    public void OpenFromCookie(TcpPacket ack, in TcpOptions peer, Instant now)
     {
         Iss = ack.Ack - 1;
         SndUna = Iss;
@@ -136,8 +138,12 @@ internal sealed partial class TcpConnection
         SndBufStart = Iss + 1;
         Irs = ack.Seq - 1;
         RcvNxt = ack.Seq;
-        TakeMss(new TcpOptions { HasMss = true, Mss = mss });
-        NegotiateOptions(default, now);
+        TakeMss(peer);
+        NegotiateOptions(peer, now);
+        // The ACK's TSecr echoes a TSval whose low bits carried options, not time: no RTT sample from it (RFC 7323 §4.1
+        // samples only echoes that measure the path).
+        NoteTimeoutForRttm(now);
+        _lastAckSent = RcvNxt;
         InitReceiveWindow();
         SndWl1 = Irs;
         SndWl2 = Iss;

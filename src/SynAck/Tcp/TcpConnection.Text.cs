@@ -25,15 +25,6 @@ internal sealed partial class TcpConnection
             _stack.Drop(now, TcpDropReason.DataAfterFin, Id, true, NetStackSummary(seg));
             return false;
         }
-        if (UserClosed)
-        {
-            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit). The
-            // sequence number is the highest sent, the peer's RCV.NXT, or it would only draw a challenge ACK (RFC 5961 §3.2).
-            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
-            CloseAndRelease(TcpTransitionCause.Abort, now);
-            return false;
-        }
-
         SeqNum seq = seg.Seq + ((seg.Flags & TcpFlags.Syn) != 0 ? 1 : 0);
         // Trim what precedes RCV.NXT (already received) and what lies past the window we offered.
         int skip = RcvNxt - seq;
@@ -48,6 +39,16 @@ internal sealed partial class TcpConnection
             }
             payload = payload[skip..];
             seq = RcvNxt;
+        }
+        if (UserClosed)
+        {
+            // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit) — but only
+            // for new data (RFC 1122 §4.2.2.13); bytes already received, resent with the FIN, are trimmed above
+            // (RFC 9293 §3.10.7.4: "only the new parts"). The sequence number is the highest sent, the peer's RCV.NXT,
+            // or it would only draw a challenge ACK (RFC 5961 §3.2).
+            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            CloseAndRelease(TcpTransitionCause.Abort, now);
+            return false;
         }
         bool whole = true;
         int room = RcvWndRight - seq;

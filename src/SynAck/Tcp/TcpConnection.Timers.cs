@@ -24,7 +24,7 @@ internal sealed partial class TcpConnection
 
     /// <summary>The earliest of this connection's timers, or <see cref="Instant.MaxValue"/>.</summary>
     public Instant EarliestTimer()
-        => Instant.Min(Instant.Min(_rtoAt, _persistAt), Instant.Min(_delAckAt, _finWait2At));
+        => Instant.Min(Instant.Min(Instant.Min(_rtoAt, _persistAt), Instant.Min(_delAckAt, _finWait2At)), IdleTimers);
 
     /// <summary>Runs every timer that is due (RFC 9293 §3.10.8 timeouts, RFC 6298, RFC 1122 §4.2.3.2).</summary>
     public void OnTimers(Instant now)
@@ -58,8 +58,10 @@ internal sealed partial class TcpConnection
             {
                 Fail(TcpError.TimedOut, now);
                 CloseAndRelease(TcpTransitionCause.Timeout, now);
+                return;
             }
         }
+        OnIdleTimers(now);
     }
 
     /// <summary>
@@ -135,5 +137,7 @@ internal sealed partial class TcpConnection
         _persistAt = Instant.MaxValue;
         _delAckAt = Instant.MaxValue;
         _finWait2At = Instant.MaxValue;
+        _keepAliveAt = Instant.MaxValue;
+        _userTimeoutAt = Instant.MaxValue;
     }
 }

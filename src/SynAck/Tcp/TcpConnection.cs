@@ -50,6 +50,7 @@ internal sealed partial class TcpConnection
         SndBufStart = Iss + 1;
         Cwnd = 10 * SndMss;
         Ssthresh = int.MaxValue;
+        InitKeepAlive(now);
     }
 
     public ConnectionId Id { get; }
@@ -235,7 +236,7 @@ internal sealed partial class TcpConnection
             return;
         }
         SetState(TcpState.TimeWait, cause, now);
-        var entry = new TimeWaitEntry { Id = Id, SndNxt = SndNxt, RcvNxt = RcvNxt, Window = WindowField(), Expiry = now + _settings.Msl * 2, TsOk = TimestampsOk, TsRecent = TsRecent, RcvShift = (byte)RcvShift };
+        var entry = new TimeWaitEntry { Id = Id, SndNxt = SndNxt, RcvNxt = RcvNxt, Window = WindowField(), Expiry = now + _settings.Msl * 2, TsOk = TimestampsOk, TsRecent = TsRecent, RcvShift = (byte)RcvShift, InvalidAckAt = _invalidAckAt };
         Release();
         if (!_stack.TryAddTimeWait(entry))
             SetState(TcpState.Closed, TcpTransitionCause.TimeWaitExpired, now);

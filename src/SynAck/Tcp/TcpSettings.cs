@@ -97,7 +97,10 @@ public sealed class TcpSettings
     /// <summary>Upper bound of the persist timer (zero-window probe) interval.</summary>
     public Duration MaxPersist { get; init; } = Duration.FromSeconds(60);
 
-    /// <summary>Challenge ACKs (RFC 5961 §3.2, §4.2) sent per second for the whole stack, at most (RFC 5961 §7).</summary>
+    /// <summary>
+    /// Challenge ACKs (RFC 5961 §3.2, §4.2) sent per second for the whole stack, on average (RFC 5961 §7): each second's
+    /// budget is drawn between half and one and a half times this, as Linux does (CVE-2016-5696). 0 sends none.
+    /// </summary>
     public int ChallengeAckLimit { get; init; } = 1000;
 
     /// <summary>Entries the TIME-WAIT table holds at most (Linux <c>tcp_max_tw_buckets</c>); beyond it a closing connection skips TIME-WAIT.</summary>
@@ -126,6 +129,43 @@ public sealed class TcpSettings
     /// </summary>
     public bool DemoTwoWayHandshake { get; init; }
 
+    // ---- Invalid-segment ACKs, keep-alive, user timeout ----
+
+    /// <summary>
+    /// Per connection, at most one ACK per this interval answers invalid segments without data: out of window, PAWS
+    /// rejects, TIME-WAIT duplicates, and challenge ACKs (RFC 5961 §7) before the stack-wide limit (Linux
+    /// <c>tcp_invalid_ratelimit</c>, 500 ms). Zero switches the per-connection limit off.
+    /// </summary>
+    public Duration InvalidAckInterval { get; init; } = Duration.FromMilliseconds(500);
+
+    /// <summary>
+    /// Keep-alive for new connections (RFC 1122 §4.2.3.6: off unless asked for; each connection can switch it with
+    /// <see cref="Stack.NetStack.SetKeepAlive(Stack.TcpHandle, bool, Instant)"/>). When on, a connection idle for
+    /// <see cref="KeepAliveIdle"/> sends a probe every <see cref="KeepAliveInterval"/>, and fails with
+    /// <see cref="TcpError.TimedOut"/> after <see cref="KeepAliveProbes"/> go unanswered.
+    /// </summary>
+    public bool KeepAlive { get; init; }
+
+    /// <summary>Idle time before the first keep-alive probe (RFC 1122 §4.2.3.6: no less than two hours by default; Linux <c>tcp_keepalive_time</c>).</summary>
+    public Duration KeepAliveIdle { get; init; } = Duration.FromSeconds(7200);
+
+    /// <summary>
+    /// Time between unanswered keep-alive probes (Linux <c>tcp_keepalive_intvl</c>, 75 s). A peer answers a probe at most
+    /// once per its invalid-segment limit (<see cref="InvalidAckInterval"/>; 500 ms on Linux too), so shorter intervals
+    /// than that make a live peer look dead.
+    /// </summary>
+    public Duration KeepAliveInterval { get; init; } = Duration.FromSeconds(75);
+
+    /// <summary>Unanswered keep-alive probes before the connection fails (Linux <c>tcp_keepalive_probes</c>, 9).</summary>
+    public int KeepAliveProbes { get; init; } = 9;
+
+    /// <summary>
+    /// RFC 5482 USER TIMEOUT for new connections: how long sent data (or a SYN or FIN) may stay unacknowledged, with no
+    /// advance of SND.UNA, before the connection fails with <see cref="TcpError.TimedOut"/>; it also bounds keep-alive
+    /// probing (as Linux's <c>TCP_USER_TIMEOUT</c>). <see cref="Duration.Zero"/> (the default): none, the retry counts decide.
+    /// </summary>
+    public Duration UserTimeout { get; init; }
+
     /// <summary>Whether any demonstration switch is on (observers then accept the demonstration-only transitions).</summary>
     public bool AnyDemonstration => DemoSkipTimeWait || DemoTwoWayHandshake;
 
@@ -149,6 +189,9 @@ public sealed class TcpSettings
         Require(MaxOutOfOrderRanges > 0, nameof(MaxOutOfOrderRanges), MaxOutOfOrderRanges);
         Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
         Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
+        Require(InvalidAckInterval >= Duration.Zero, nameof(InvalidAckInterval), InvalidAckInterval);
+        Require(KeepAliveIdle > Duration.Zero && KeepAliveInterval > Duration.Zero && KeepAliveProbes >= 0, nameof(KeepAliveIdle), KeepAliveIdle);
+        Require(UserTimeout >= Duration.Zero, nameof(UserTimeout), UserTimeout);
         Require(EphemeralPortMin > 0 && EphemeralPortMin <= EphemeralPortMax, nameof(EphemeralPortMin), EphemeralPortMin);
     }
 

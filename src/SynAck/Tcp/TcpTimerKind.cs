@@ -20,4 +20,10 @@ public enum TcpTimerKind : byte
 
     /// <summary>The 2MSL wait of TIME-WAIT (RFC 9293 §3.4.2).</summary>
     TimeWait,
+
+    /// <summary>Keep-alive: idle time before a probe, then the interval between probes (RFC 1122 §4.2.3.6).</summary>
+    KeepAlive,
+
+    /// <summary>USER TIMEOUT: how long sent data may stay unacknowledged (RFC 5482, RFC 9293 §3.10.8).</summary>
+    UserTimeout,
 }

@@ -27,6 +27,9 @@ internal struct TimeWaitEntry
 
     public uint TsRecent;
 
+    /// <summary>When TIME-WAIT last answered an invalid segment (<see cref="InvalidAckLimiter"/>), carried over from the connection.</summary>
+    public long InvalidAckAt;
+
     public Instant Expiry;
 
     public bool InUse;

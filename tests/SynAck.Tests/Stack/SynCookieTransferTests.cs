@@ -44,8 +44,8 @@ public sealed class SynCookieTransferTests
             Assert.Equal(up, ConnectedPair.Transfer(h, h.Client, c, h.Server, s, up, Duration.FromSeconds(10)));
             Assert.Equal(down, ConnectedPair.Transfer(h, h.Server, s, h.Client, c, down, Duration.FromSeconds(10)));
         }
-        // The two cookie connections negotiated nothing beyond the MSS; the first one everything.
-        Assert.Equal(1, accepted.Count(a => h.Server.Get(a).TimestampsOk));
+        // The cookie connections kept every option too: window scale and SACK-permitted rode in the TSval (issue 11).
+        Assert.All(accepted, a => Assert.True(h.Server.Get(a).TimestampsOk && h.Server.Get(a).WindowScaleOk && h.Server.Get(a).SackOk));
         h.Check();
     }
 

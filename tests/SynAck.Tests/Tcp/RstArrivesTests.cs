@@ -1,4 +1,5 @@
 using SynAck.Tcp;
+using SynAck.Time;
 using SynAck.Wire;
 
 namespace SynAck.Tests.Tcp;
@@ -133,14 +134,36 @@ public sealed class RstArrivesTests
     }
 
     [Fact]
-    public void Challenge_acks_are_rate_limited()
+    public void Challenge_acks_are_rate_limited_per_connection()
     {
-        var p = new CraftedPeer(new TcpSettings { ChallengeAckLimit = 2 });
+        // RFC 5961 §7 with Linux's per-socket tcp_invalid_ratelimit: one challenge ACK per 500 ms per connection.
+        var p = new CraftedPeer();
         p.ToEstablished();
         for (int i = 0; i < 5; i++)
             p.Deliver(TcpFlags.Rst, p.PeerNxt + 10 + i, default);
-        Assert.Single(p.Poll());  // one ACK carries both allowed challenges
+        Assert.Single(p.Poll());
+        Assert.Equal(1, p.Stack.Counters.ChallengeAcks);
+        Assert.Equal(4, p.Stack.Counters.Drops(TcpDropReason.ChallengeAckLimited));
+        p.Advance(Duration.FromMilliseconds(499));
+        p.Deliver(TcpFlags.Rst, p.PeerNxt + 10, default);
+        Assert.Empty(p.Poll());
+        p.Advance(Duration.FromMilliseconds(1));
+        p.Deliver(TcpFlags.Rst, p.PeerNxt + 10, default);
+        Assert.Single(p.Poll());
         Assert.Equal(2, p.Stack.Counters.ChallengeAcks);
-        Assert.Equal(3, p.Stack.Counters.Drops(TcpDropReason.ChallengeAckLimited));
+    }
+
+    [Fact]
+    public void Challenge_acks_are_rate_limited_stack_wide()
+    {
+        // Without the per-connection limit, the stack-wide budget of the second (1 or 2 for a limit of 2) still holds.
+        var p = new CraftedPeer(new TcpSettings { ChallengeAckLimit = 2, InvalidAckInterval = Duration.Zero });
+        p.ToEstablished();
+        for (int i = 0; i < 5; i++)
+            p.Deliver(TcpFlags.Rst, p.PeerNxt + 10 + i, default);
+        Assert.Single(p.Poll());  // one ACK carries every allowed challenge
+        long sent = p.Stack.Counters.ChallengeAcks;
+        Assert.InRange(sent, 1, 2);
+        Assert.Equal(5 - sent, p.Stack.Counters.Drops(TcpDropReason.ChallengeAckLimited));
     }
 }

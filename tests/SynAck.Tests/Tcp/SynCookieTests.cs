@@ -30,11 +30,12 @@ public sealed class SynCookieTests
     public void A_syn_beyond_the_backlog_gets_a_cookie_syn_ack_and_no_state()
     {
         var p = new CraftedPeer();
-        var opts = new TcpOptions { SackPermitted = true, HasWindowScale = true, WindowScale = 7, HasTimestamps = true, TsVal = 9 };
+        var opts = new TcpOptions { SackPermitted = true, HasWindowScale = true, WindowScale = 7 };
         var synAck = Overflow(p, extra: opts);
         Assert.Equal(TcpFlags.Syn | TcpFlags.Ack, synAck.Flags);
         Assert.Equal(CookiePeerIsn + 1, synAck.Ack);
-        // Only the MSS: a classic cookie cannot carry window scale, SACK-permitted or timestamps.
+        // Only the MSS: without timestamps to carry them, a cookie cannot keep window scale or SACK-permitted
+        // (SynCookieOptionsTests covers the timestamped SYN).
         Assert.True(synAck.Options.HasMss);
         Assert.False(synAck.Options.HasWindowScale || synAck.Options.SackPermitted || synAck.Options.HasTimestamps);
         Assert.Equal(1, p.Stack.ConnectionCount);
@@ -71,7 +72,9 @@ public sealed class SynCookieTests
     [InlineData(1300, 1300)]
     [InlineData(1399, 1360)]
     [InlineData(9000, 1460)]   // the cookie says 8960; our own MSS still caps it
-    [InlineData(100, 536)]      // below the table: the smallest entry (RFC 9293's IPv4 default)
+    [InlineData(536, 536)]
+    [InlineData(300, 256)]     // rounded down, never up to 536 (RFC 9293 §3.7.1)
+    [InlineData(100, 64)]      // the smallest entry, which is also the engine's floor
     public void The_peer_mss_is_rounded_down_to_what_the_cookie_can_say(int peerMss, int expected)
     {
         var p = new CraftedPeer();

@@ -1,0 +1,168 @@
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+internal sealed partial class TcpConnection
+{
+    private Instant _keepAliveAt = Instant.MaxValue;
+    private Instant _userTimeoutAt = Instant.MaxValue;
+
+    /// <summary>When a segment last passed the sequence test (what keep-alive's idle time counts from).</summary>
+    private Instant _lastHeardAt;
+
+    private int _keepAliveProbesOut;
+
+    /// <summary>SND.UNA when the user-timeout clock last started: it restarts whenever SND.UNA moves.</summary>
+    private SeqNum _userTimeoutUna;
+
+    /// <summary>Keep-alive switched on for this connection (RFC 1122 §4.2.3.6: off unless the application asks).</summary>
+    public bool KeepAlive { get; set; }
+
+    /// <summary>Idle time before the first keep-alive probe.</summary>
+    public Duration KeepAliveIdle { get; set; }
+
+    /// <summary>Time between unanswered keep-alive probes.</summary>
+    public Duration KeepAliveInterval { get; set; }
+
+    /// <summary>Unanswered probes after which the peer is taken for dead.</summary>
+    public int KeepAliveProbes { get; set; }
+
+    /// <summary>RFC 5482 USER TIMEOUT: how long sent data may stay unacknowledged; <see cref="Duration.Zero"/> for none.</summary>
+    public Duration UserTimeout { get; set; }
+
+    /// <summary>Keep-alive probes sent since the peer was last heard from.</summary>
+    public int KeepAliveProbesOut => _keepAliveProbesOut;
+
+    private void InitKeepAlive(Instant now)
+    {
+        KeepAlive = _settings.KeepAlive;
+        KeepAliveIdle = _settings.KeepAliveIdle;
+        KeepAliveInterval = _settings.KeepAliveInterval;
+        KeepAliveProbes = _settings.KeepAliveProbes;
+        UserTimeout = _settings.UserTimeout;
+        _lastHeardAt = now;
+    }
+
+    /// <summary>An acceptable segment arrived: the peer is alive (RFC 1122 §4.2.3.6 counts idle time from it).</summary>
+    private void HeardFromPeer(Instant now)
+    {
+        _lastHeardAt = now;
+        _keepAliveProbesOut = 0;
+        // Re-armed from now by UpdateIdleTimers, which follows every arrival.
+        _keepAliveAt = Instant.MaxValue;
+    }
+
+    /// <summary>The keep-alive settings changed: the timer is armed afresh by the next <see cref="UpdateIdleTimers"/>.</summary>
+    public void ResetKeepAliveTimer() => _keepAliveAt = Instant.MaxValue;
+
+    /// <summary>The user timeout changed: its clock starts afresh at the next <see cref="UpdateIdleTimers"/>.</summary>
+    public void ResetUserTimeoutTimer() => _userTimeoutAt = Instant.MaxValue;
+
+    private Instant IdleTimers => Instant.Min(_keepAliveAt, _userTimeoutAt);
+
+    /// <summary>
+    /// Arms or disarms the keep-alive and user-timeout timers after anything that may have changed what they watch
+    /// (a segment, output, a timer, a user call); the stack calls it before it files the connection's next deadline.
+    /// </summary>
+    public void UpdateIdleTimers(Instant now)
+    {
+        if (IsReleased)
+            return;
+        // RFC 5482 §3 / RFC 9293 §3.10.2: the clock runs while something sent (a SYN, data, a FIN) or queued waits for
+        // its acknowledgment, and starts again whenever SND.UNA advances.
+        bool waiting = SndMax != SndUna || SendQueued > 0;
+        if (UserTimeout <= Duration.Zero || !waiting || State is TcpState.Closed or TcpState.Listen or TcpState.TimeWait)
+        {
+            _userTimeoutAt = Instant.MaxValue;
+        }
+        else if (_userTimeoutAt == Instant.MaxValue || SndUna != _userTimeoutUna)
+        {
+            _userTimeoutUna = SndUna;
+            _userTimeoutAt = now + UserTimeout;
+        }
+
+        if (!KeepAlive || !IsSynchronized)
+            _keepAliveAt = Instant.MaxValue;
+        else if (_keepAliveAt == Instant.MaxValue)
+            _keepAliveAt = _keepAliveProbesOut > 0 ? now + KeepAliveInterval : _lastHeardAt + KeepAliveIdle;
+    }
+
+    /// <summary>Runs the keep-alive and user-timeout timers when due.</summary>
+    private void OnIdleTimers(Instant now)
+    {
+        if (_userTimeoutAt <= now)
+        {
+            _userTimeoutAt = Instant.MaxValue;
+            TimerFired(TcpTimerKind.UserTimeout, now);
+            if ((SndMax != SndUna || SendQueued > 0) && SndUna == _userTimeoutUna)
+            {
+                GiveUp(now);
+                return;
+            }
+        }
+        if (_keepAliveAt <= now)
+        {
+            _keepAliveAt = Instant.MaxValue;
+            TimerFired(TcpTimerKind.KeepAlive, now);
+            OnKeepAliveTimeout(now);
+        }
+    }
+
+    /// <summary>
+    /// RFC 1122 §4.2.3.6: after <see cref="KeepAliveIdle"/> without a segment from the peer, probe; after
+    /// <see cref="KeepAliveProbes"/> unanswered probes, <see cref="KeepAliveInterval"/> apart, the connection is dead.
+    /// While data is outstanding the retransmission timer watches the peer instead (as Linux does).
+    /// </summary>
+    private void OnKeepAliveTimeout(Instant now)
+    {
+        if (!KeepAlive || !IsSynchronized)
+            return;
+        if (SndMax != SndUna || SendQueued > 0)
+        {
+            _keepAliveAt = now + KeepAliveIdle;
+            return;
+        }
+        Duration idle = now - _lastHeardAt;
+        if (idle < KeepAliveIdle)
+        {
+            _keepAliveAt = _lastHeardAt + KeepAliveIdle;
+            return;
+        }
+        // With a user timeout the probes go on until it has passed (RFC 5482 §4.2 lets it bound keep-alive too; Linux).
+        bool dead = UserTimeout > Duration.Zero
+            ? _keepAliveProbesOut > 0 && idle >= UserTimeout
+            : _keepAliveProbesOut >= KeepAliveProbes;
+        if (dead)
+        {
+            GiveUp(now);
+            return;
+        }
+        SendKeepAliveProbe(now);
+        _keepAliveProbesOut++;
+        _keepAliveAt = now + KeepAliveInterval;
+    }
+
+    /// <summary>
+    /// The probe of RFC 1122 §4.2.3.6: &lt;SEQ=SND.UNA−1&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=ACK&gt; without data. Its sequence number
+    /// lies just left of the peer's window, so a live peer must answer it with an ACK (RFC 9293 §3.10.7.4 first).
+    /// </summary>
+    private void SendKeepAliveProbe(Instant now)
+    {
+        if (TimestampsOk)
+            _stack.QueueTimestampedAck(Id, SndUna - 1, RcvNxt, WindowField(), TsVal(now), TsRecent);
+        else
+            _stack.QueueControl(Id, SndUna - 1, RcvNxt, TcpFlags.Ack, WindowField());
+        _stack.Counters.KeepAliveProbes++;
+    }
+
+    /// <summary>The peer is taken for dead: tell it with a RST (as Linux does) and fail the connection with TimedOut.</summary>
+    private void GiveUp(Instant now)
+    {
+        if (IsSynchronized || State == TcpState.SynReceived)
+            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+        if (!(State == TcpState.SynReceived && FromPassiveOpen))
+            Fail(TcpError.TimedOut, now);
+        CloseAndRelease(TcpTransitionCause.Timeout, now);
+    }
+}
