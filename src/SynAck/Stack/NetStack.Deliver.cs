@@ -136,7 +136,7 @@ public sealed partial class NetStack
             return;
         }
         var c = new TcpConnection(this, id, listener, now, issFloor);
-        _connections.Add(id, c);
+        _connections.Add(c);
         c.PassiveOpen(tcp, now);
         Reschedule(c);
     }
@@ -182,7 +182,7 @@ public sealed partial class NetStack
             return true;
         }
         var c = new TcpConnection(this, id, listener, now, null);
-        _connections.Add(id, c);
+        _connections.Add(c);
         c.OpenFromCookie(ack, mss, now);
         Reschedule(c);
         return true;
@@ -195,7 +195,7 @@ public sealed partial class NetStack
     /// </summary>
     private void TimeWaitArrives(int slot, in ConnectionId id, TcpPacket tcp, Instant now)
     {
-        ref var e = ref _timeWait[slot];
+        var e = _timeWait[slot];
         var flags = tcp.Flags;
         if ((flags & TcpFlags.Rst) != 0)
         {

@@ -4,18 +4,22 @@ namespace SynAck.Time;
 /// A hashed timing wheel (Varghese and Lauck, 1987) over small integer ids chosen by the owner. Scheduling and
 /// cancelling are O(1); expiry walks the slots between the last poll and now, at most one revolution; an entry
 /// fires only once its exact deadline has passed, so the wheel's tick size never changes when a timer fires.
-/// Memory is one slot array plus four ints per id, reused: nothing is allocated per timer once ids are sized.
+/// Memory is one slot array plus sixteen bytes per id (deadline and the two links of the slot's list; the head of
+/// a list keeps its slot number in its back link), reused: nothing is allocated per timer once ids are sized.
 /// </summary>
 internal sealed class TimerWheel
 {
     private const int None = -1;
+
+    /// <summary>Back link of an id that is not scheduled. A list head's back link is −(slot + 2).</summary>
+    private const int Unscheduled = int.MinValue;
+
     private readonly long _tick;
     private readonly int _mask;
     private readonly int[] _heads;
     private long[] _deadline = [];
     private int[] _next = [];
     private int[] _prev = [];
-    private int[] _slot = [];
     private long _cursor;
     private bool _cursorSet;
     private Instant _cachedNext = Instant.MaxValue;
@@ -36,7 +40,7 @@ internal sealed class TimerWheel
 
     public int Count { get; private set; }
 
-    public bool IsScheduled(int id) => id < _slot.Length && _slot[id] != None;
+    public bool IsScheduled(int id) => id < _prev.Length && _prev[id] != Unscheduled;
 
     public Instant DeadlineOf(int id) => new(_deadline[id]);
 
@@ -44,7 +48,7 @@ internal sealed class TimerWheel
     public void Schedule(int id, Instant deadline)
     {
         EnsureCapacity(id + 1);
-        if (_slot[id] != None)
+        if (_prev[id] != Unscheduled)
             Unlink(id);
         long t = deadline.Nanoseconds / _tick;
         if (!_cursorSet)
@@ -56,11 +60,11 @@ internal sealed class TimerWheel
         long effective = Math.Max(t, _cursor);
         int slot = (int)(effective & _mask);
         _deadline[id] = deadline.Nanoseconds;
-        _slot[id] = slot;
-        _prev[id] = None;
-        _next[id] = _heads[slot];
-        if (_heads[slot] != None)
-            _prev[_heads[slot]] = id;
+        int head = _heads[slot];
+        _prev[id] = -(slot + 2);
+        _next[id] = head;
+        if (head != None)
+            _prev[head] = id;
         _heads[slot] = id;
         Count++;
         if (_cacheValid && deadline < _cachedNext)
@@ -69,7 +73,7 @@ internal sealed class TimerWheel
 
     public void Cancel(int id)
     {
-        if (id < _slot.Length && _slot[id] != None)
+        if (IsScheduled(id))
             Unlink(id);
     }
 
@@ -146,28 +150,29 @@ internal sealed class TimerWheel
 
     private void Unlink(int id)
     {
-        int slot = _slot[id];
-        if (_prev[id] != None)
-            _next[_prev[id]] = _next[id];
+        int prev = _prev[id];
+        int next = _next[id];
+        if (prev >= 0)
+            _next[prev] = next;
         else
-            _heads[slot] = _next[id];
-        if (_next[id] != None)
-            _prev[_next[id]] = _prev[id];
-        _slot[id] = None;
+            _heads[-prev - 2] = next;
+        // The next entry takes over this one's back link: the previous entry, or the head mark.
+        if (next != None)
+            _prev[next] = prev;
+        _prev[id] = Unscheduled;
         Count--;
         _cacheValid = false;
     }
 
     private void EnsureCapacity(int n)
     {
-        if (n <= _slot.Length)
+        if (n <= _prev.Length)
             return;
-        int size = Math.Max(n, Math.Max(16, _slot.Length * 2));
-        int old = _slot.Length;
+        int size = Math.Max(n, Math.Max(16, _prev.Length * 2));
+        int old = _prev.Length;
         Array.Resize(ref _deadline, size);
         Array.Resize(ref _next, size);
         Array.Resize(ref _prev, size);
-        Array.Resize(ref _slot, size);
-        _slot.AsSpan(old).Fill(None);
+        _prev.AsSpan(old).Fill(Unscheduled);
     }
 }
