@@ -57,7 +57,7 @@ internal sealed class TimeWaitTable
     public bool TryGet(in ConnectionId id, out int slot)
     {
         slot = None;
-        if (!_localSet || id.LocalAddress != _local)
+        if (Count == 0 || id.LocalAddress != _local)
             return false;
         Key(id.RemoteAddress, out ulong lo, out ulong hi);
         uint ports = Ports(id);
