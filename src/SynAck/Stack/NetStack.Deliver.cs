@@ -136,7 +136,7 @@ public sealed partial class NetStack
             return;
         }
         var c = new TcpConnection(this, id, listener, now, issFloor);
-        _connections.Add(id, c);
+        _connections.Add(c);
         c.PassiveOpen(tcp, now);
         Reschedule(c);
     }
@@ -206,7 +206,7 @@ public sealed partial class NetStack
             return true;
         }
         var c = new TcpConnection(this, id, listener, now, null);
-        _connections.Add(id, c);
+        _connections.Add(c);
         c.OpenFromCookie(ack, peer, now);
         Reschedule(c);
         return true;
@@ -219,7 +219,7 @@ public sealed partial class NetStack
     /// </summary>
     private void TimeWaitArrives(int slot, in ConnectionId id, TcpPacket tcp, Instant now)
     {
-        ref var e = ref _timeWait[slot];
+        var e = _timeWait[slot];
         var flags = tcp.Flags;
         if ((flags & TcpFlags.Rst) != 0)
         {
@@ -249,7 +249,7 @@ public sealed partial class NetStack
         bool outOfWindow = tcp.Seq != e.RcvNxt && !tcp.Seq.InWindow(e.RcvNxt, (uint)e.Window << e.RcvShift);
         if (!pureAck || outOfWindow)
         {
-            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || InvalidAckLimiter.TryTake(ref e.InvalidAckAt, now, Settings.InvalidAckInterval))
+            if (((flags & TcpFlags.Syn) == 0 && !pureAck) || _timeWait.TryTakeInvalidAck(slot, now, Settings.InvalidAckInterval))
                 TimeWaitAck(e, now);
             else
                 Counters.InvalidAcksLimited++;

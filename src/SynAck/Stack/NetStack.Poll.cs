@@ -16,10 +16,7 @@ public sealed partial class NetStack
         _lastNow = now;
         while (_timers.TryPeek(out var c, out long t) && t <= now.Nanoseconds)
         {
-            _timers.Dequeue();
-            if (c.ScheduledAt != t || c.IsReleased)
-                continue;
-            c.ScheduledAt = long.MaxValue;
+            _timers.Remove(c);
             c.OnTimers(now);
             Reschedule(c);
         }

@@ -27,7 +27,7 @@ public sealed partial class NetStack
         if (!_listeners.Remove(port, out var listener))
             return;
         List<TcpConnection>? orphans = null;
-        foreach (var c in _connections.Values)
+        foreach (var c in _connections.Snapshot())
         {
             if (c.Listener == listener)
                 (orphans ??= []).Add(c);
@@ -85,7 +85,7 @@ public sealed partial class NetStack
         if (_connections.Count >= Settings.MaxConnections)
             throw new InvalidOperationException("connection limit reached");
         var c = new TcpConnection(this, id, now);
-        _connections.Add(id, c);
+        _connections.Add(c);
         var h = NewHandle(c);
         c.ActiveOpen(now);
         Reschedule(c);
@@ -139,7 +139,10 @@ public sealed partial class NetStack
         var c = Get(handle);
         c.Close(now);
         if (c.IsReleased)
+        {
             _handles.Remove(handle.Value);
+            c.DiscardBuffers();
+        }
         Reschedule(c);
     }
 
@@ -150,6 +153,7 @@ public sealed partial class NetStack
         var c = Get(handle);
         _handles.Remove(handle.Value);
         c.Abort(now);
+        c.DiscardBuffers();
     }
 
     /// <summary>
@@ -220,7 +224,7 @@ public sealed partial class NetStack
         if (h == 0)
             h = ++_nextHandle;
         c.Handle = h;
-        _handles.Add(h, c);
+        _handles.Add(c);
         return new TcpHandle(h);
     }
 
@@ -239,6 +243,7 @@ public sealed partial class NetStack
     internal void OnReleased(TcpConnection c)
     {
         _connections.Remove(c.Id);
+        _timers.Remove(c);
         if (c.InAcceptQueue && c.Listener is not null)
         {
             c.InAcceptQueue = false;

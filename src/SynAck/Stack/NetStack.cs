@@ -1,3 +1,4 @@
+using SynAck.Buffers;
 using SynAck.Diagnostics;
 using SynAck.Tcp;
 using SynAck.Time;
@@ -14,11 +15,11 @@ namespace SynAck.Stack;
 /// </summary>
 public sealed partial class NetStack : IPacketEndpoint
 {
-    private readonly Dictionary<ConnectionId, TcpConnection> _connections = [];
+    private readonly ConnectionTable _connections = new();
     private readonly Dictionary<ushort, TcpListener> _listeners = [];
-    private readonly Dictionary<int, TcpConnection> _handles = [];
+    private readonly HandleTable _handles = new();
     private readonly TimeWaitTable _timeWait;
-    private readonly PriorityQueue<TcpConnection, long> _timers = new();
+    private readonly ConnectionTimerHeap _timers = new();
     private readonly List<TcpConnection> _dirty = [];
     private readonly ControlQueue _control = new(1024);
     private readonly IsnGenerator _isn;
@@ -47,10 +48,14 @@ public sealed partial class NetStack : IPacketEndpoint
         _ports = new EphemeralPorts(new SipHash(random.NextUInt64(), random.NextUInt64()), new SipHash(random.NextUInt64(), random.NextUInt64()),
             settings.EphemeralPortMin, settings.EphemeralPortMax);
         _timeWait = new TimeWaitTable(settings.MaxTimeWait);
+        Buffers = new BufferPool(settings.BufferPoolLimit);
         // Drawn last so that the draws above (and so ISNs and ports) are the same as before timestamps existed.
         _tsOffset = new SipHash(random.NextUInt64(), random.NextUInt64());
         _random = random;
     }
+
+    /// <summary>The chunks every connection's send and receive buffers are made of, while they hold data.</summary>
+    internal BufferPool Buffers { get; }
 
     /// <summary>This host's address.</summary>
     public IpAddress Address { get; }
@@ -87,22 +92,13 @@ public sealed partial class NetStack : IPacketEndpoint
         {
             if (_dirty.Count > 0 || _control.Count > 0)
                 return _lastNow;
-            // Entries whose connection died, rescheduled, or stopped that timer are stale: drop or re-file them so the top is exact.
+            // A timer moved without a Reschedule (none should) is re-filed here, so the top is exact.
             while (_timers.TryPeek(out var c, out long t))
             {
-                if (c.ScheduledAt != t || c.IsReleased)
-                {
-                    _timers.Dequeue();
-                    continue;
-                }
-                if (c.EarliestTimer().Nanoseconds > t)
-                {
-                    _timers.Dequeue();
-                    c.ScheduledAt = long.MaxValue;
-                    Reschedule(c);
-                    continue;
-                }
-                break;
+                long actual = c.EarliestTimer().Nanoseconds;
+                if (actual == t)
+                    break;
+                _timers.Set(c, actual);
             }
             Instant next = _timers.TryPeek(out _, out long top) ? new Instant(top) : Instant.MaxValue;
             return Instant.Min(next, _timeWait.NextDeadline);
@@ -133,17 +129,16 @@ public sealed partial class NetStack : IPacketEndpoint
         _dirty.Add(c);
     }
 
-    /// <summary>Puts the connection's earliest timer in the heap if it is earlier than what the heap holds for it.</summary>
+    /// <summary>Files the connection in the timer heap at its earliest timer; a released one leaves the heap.</summary>
     internal void Reschedule(TcpConnection c)
     {
         if (c.IsReleased)
+        {
+            _timers.Remove(c);
             return;
+        }
         c.UpdateIdleTimers(_lastNow);
-        long next = c.EarliestTimer().Nanoseconds;
-        if (next == long.MaxValue || next >= c.ScheduledAt)
-            return;
-        c.ScheduledAt = next;
-        _timers.Enqueue(c, next);
+        _timers.Set(c, c.EarliestTimer().Nanoseconds);
     }
 
     internal void QueueControl(in ConnectionId id, SeqNum seq, SeqNum ack, TcpFlags flags, ushort window = 0)

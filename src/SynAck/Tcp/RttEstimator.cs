@@ -5,9 +5,10 @@ namespace SynAck.Tcp;
 /// <summary>
 /// The retransmission timeout of RFC 6298: SRTT and RTTVAR from samples (§2.2, §2.3), RTO = SRTT + max(G, 4·RTTVAR)
 /// clamped to [MinRto, MaxRto] (§2.4), doubled on each expiry (§5.5). Karn's rule (§3) is the caller's: it only
-/// samples segments that were never retransmitted.
+/// samples segments that were never retransmitted. A mutable struct kept inline in its connection (one object fewer
+/// per connection): hold it in a field that is not readonly.
 /// </summary>
-internal sealed class RttEstimator
+internal struct RttEstimator
 {
     // Clock granularity G of §2.3: our clock is the nanosecond Instant, so G is tiny; 1 ms keeps RTO sane.
     private static readonly Duration s_granularity = Duration.FromMilliseconds(1);

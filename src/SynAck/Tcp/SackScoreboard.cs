@@ -4,18 +4,22 @@ namespace SynAck.Tcp;
 
 /// <summary>
 /// The sender's SACK scoreboard (RFC 6675 §3): which ranges above SND.UNA the receiver reported holding (RFC 2018
-/// blocks), kept sorted and merged in fixed arrays, so updating it allocates nothing. When full, further blocks are
-/// ignored — that only makes recovery retransmit a little more, never less.
+/// blocks), kept sorted and merged in fixed arrays, so updating it allocates nothing once the first block has
+/// arrived (the arrays are made then: most connections never see one). When full, further blocks are ignored — that
+/// only makes recovery retransmit a little more, never less. A mutable struct kept inline in its connection (one
+/// object fewer per connection): hold it in a field that is not readonly.
 /// </summary>
-internal sealed class SackScoreboard
+internal struct SackScoreboard
 {
-    private readonly SeqNum[] _left;
-    private readonly SeqNum[] _right;
+    private readonly int _capacity;
+    private SeqNum[] _left;
+    private SeqNum[] _right;
 
     public SackScoreboard(int capacity)
     {
-        _left = new SeqNum[capacity];
-        _right = new SeqNum[capacity];
+        _capacity = capacity;
+        _left = [];
+        _right = [];
     }
 
     public int Count { get; private set; }
@@ -30,6 +34,11 @@ internal sealed class SackScoreboard
     /// <summary>Records that [<paramref name="left"/>, <paramref name="right"/>) arrived, merging with what it touches.</summary>
     public void Add(SeqNum left, SeqNum right)
     {
+        if (_left.Length == 0)
+        {
+            _left = new SeqNum[_capacity];
+            _right = new SeqNum[_capacity];
+        }
         int i = 0;
         while (i < Count && _right[i] < left)
             i++;

@@ -13,7 +13,7 @@ namespace SynAck.Tcp;
 /// </summary>
 internal sealed partial class TcpConnection
 {
-    private readonly SackScoreboard _scoreboard = new(16);
+    private SackScoreboard _scoreboard = new(16);
     private bool _sackRecovery;
     private bool _sackFirstPending;
     private SeqNum _highRxt;

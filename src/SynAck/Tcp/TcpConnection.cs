@@ -14,10 +14,15 @@ namespace SynAck.Tcp;
 internal sealed partial class TcpConnection
 {
     private readonly NetStack _stack;
-    private readonly TcpSettings _settings;
-    private readonly SendBuffer _send;
-    private readonly ReceiveBuffer _recv;
-    private readonly RttEstimator _rtt;
+    // Inline mutable structs (not readonly: their methods change them in place).
+    private SendBuffer _send;
+    private ReceiveBuffer _recv;
+    private RttEstimator _rtt;
+
+    // The 4-tuple without the local address, which is always the stack's: 24 bytes fewer per connection.
+    private readonly IpAddress _remoteAddress;
+    private readonly ushort _localPort;
+    private readonly ushort _remotePort;
     private readonly uint _tsOffset;
 
     public TcpConnection(NetStack stack, in ConnectionId id, Instant now)
@@ -28,13 +33,15 @@ internal sealed partial class TcpConnection
     public TcpConnection(NetStack stack, in ConnectionId id, TcpListener? listener, Instant now, SeqNum? issFloor)
     {
         _stack = stack;
-        _settings = stack.Settings;
-        Id = id;
+        _remoteAddress = id.RemoteAddress;
+        _localPort = id.LocalPort;
+        _remotePort = id.RemotePort;
         Listener = listener;
         FromPassiveOpen = listener is not null;
         State = listener is null ? TcpState.Closed : TcpState.Listen;
-        _send = new SendBuffer(_settings.SendBufferSize);
-        _recv = new ReceiveBuffer(_settings.ReceiveBufferSize, _settings.MaxOutOfOrderRanges);
+        // Both buffers take chunks from the stack's pool only while they hold data (docs/architecture.md, buffers).
+        _send = new SendBuffer(stack.Buffers, _settings.SendBufferSize);
+        _recv = new ReceiveBuffer(stack.Buffers, _settings.ReceiveBufferSize, _settings.MaxOutOfOrderRanges);
         _rtt = new RttEstimator(_settings.InitialRto, _settings.MinRto, _settings.MaxRto);
         Nagle = _settings.Nagle;
         OurMss = _settings.MssFor(id.LocalAddress.IsV6);
@@ -53,7 +60,11 @@ internal sealed partial class TcpConnection
         InitKeepAlive(now);
     }
 
-    public ConnectionId Id { get; }
+    /// <summary>The stack's settings (read through the stack: one field fewer per connection).</summary>
+    private TcpSettings _settings => _stack.Settings;
+
+    /// <summary>The 4-tuple; the local address is the stack's (every connection of a stack has it).</summary>
+    public ConnectionId Id => new(_stack.Address, _localPort, _remoteAddress, _remotePort);
 
     public TcpState State { get; private set; }
 
@@ -78,8 +89,8 @@ internal sealed partial class TcpConnection
 
     public bool InAcceptQueue { get; set; }
 
-    /// <summary>The deadline this connection has in the stack's timer heap (long.MaxValue when none).</summary>
-    public long ScheduledAt { get; set; } = long.MaxValue;
+    /// <summary>This connection's place in the stack's timer heap, −1 when it is not in it.</summary>
+    public int TimerIndex { get; set; } = -1;
 
     public bool Nagle { get; set; }
 
@@ -212,8 +223,21 @@ internal sealed partial class TcpConnection
         IsReleased = true;
         LeaveHalfOpen();
         ClearTimers();
-        _recv.ClearRanges();
+        // Everything but unread received bytes goes back to the pool now; those wait for the application unless it
+        // has closed (or never had the connection), and go back as it reads them or closes the handle.
+        _send.Release();
+        if (UserClosed || Handle == 0)
+            _recv.Release();
+        else
+            _recv.Retire();
         _stack.OnReleased(this);
+    }
+
+    /// <summary>The application let go of a released connection: unread received bytes go back to the pool too.</summary>
+    public void DiscardBuffers()
+    {
+        _send.Release();
+        _recv.Release();
     }
 
     /// <summary>

@@ -64,6 +64,12 @@ public sealed class TcpSettings
     public int ReceiveBufferSize { get; init; } = 256 * 1024;
 
     /// <summary>
+    /// Most bytes the stack's send and receive buffers may hold together (0: no limit). Buffers take memory only while
+    /// they hold data; a receive window is offered only as far as this budget can store it.
+    /// </summary>
+    public long BufferPoolLimit { get; init; }
+
+    /// <summary>
     /// RFC 7323 §2 window scaling: offer a shift on our SYN (or SYN-ACK, when the peer's SYN offered one) so that
     /// windows above 65,535 bytes can be announced. Used only when both sides offer it. Default on, like Linux.
     /// </summary>
@@ -187,6 +193,7 @@ public sealed class TcpSettings
         Require(SendBufferSize > 0, nameof(SendBufferSize), SendBufferSize);
         Require(ReceiveBufferSize > 0 && ReceiveBufferSize <= 65535 << MaxWindowShift, nameof(ReceiveBufferSize), ReceiveBufferSize);
         Require(MaxOutOfOrderRanges > 0, nameof(MaxOutOfOrderRanges), MaxOutOfOrderRanges);
+        Require(BufferPoolLimit >= 0, nameof(BufferPoolLimit), BufferPoolLimit);
         Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
         Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
         Require(InvalidAckInterval >= Duration.Zero, nameof(InvalidAckInterval), InvalidAckInterval);

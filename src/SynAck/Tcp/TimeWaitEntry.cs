@@ -5,7 +5,8 @@ namespace SynAck.Tcp;
 
 /// <summary>
 /// What TIME-WAIT needs of a finished connection (RFC 9293 §3.10.7.4, TIME-WAIT in each step): the 4-tuple, where
-/// each direction's sequence space ended, and when the 2MSL wait ends. A few dozen bytes instead of a full TCB.
+/// each direction's sequence space ended, and when the 2MSL wait ends. The form entries go into and come out of
+/// <see cref="TimeWaitTable"/>, which stores their fields apart (no object or struct of this size per entry).
 /// </summary>
 internal struct TimeWaitEntry
 {

@@ -4,20 +4,30 @@ namespace SynAck.Time;
 /// A hashed timing wheel (Varghese and Lauck, 1987) over small integer ids chosen by the owner. Scheduling and
 /// cancelling are O(1); expiry walks the slots between the last poll and now, at most one revolution; an entry
 /// fires only once its exact deadline has passed, so the wheel's tick size never changes when a timer fires.
-/// Memory is one slot array plus four ints per id, reused: nothing is allocated per timer once ids are sized.
+/// Memory is two slot arrays plus sixteen bytes per id (deadline and the two links of the slot's list; the head of
+/// a list keeps its slot number in its back link, the tail in its forward link), reused: nothing is allocated per
+/// timer once ids are sized. Entries join their slot's list at the tail, so while deadlines are scheduled in
+/// non-decreasing order (TIME-WAIT's now + 2MSL with a clock that does not go back) every list is sorted and expiry
+/// looks only at list heads: O(1) per entry popped or per slot passed, however full the slot.
 /// </summary>
 internal sealed class TimerWheel
 {
     private const int None = -1;
+
+    /// <summary>Back link of an id that is not scheduled. A list head's back link is −(slot + 2), a tail's forward link too.</summary>
+    private const int Unscheduled = int.MinValue;
+
     private readonly long _tick;
     private readonly int _mask;
     private readonly int[] _heads;
+    private readonly int[] _tails;
     private long[] _deadline = [];
     private int[] _next = [];
     private int[] _prev = [];
-    private int[] _slot = [];
     private long _cursor;
     private bool _cursorSet;
+    private long _lastScheduled = long.MinValue;
+    private bool _sorted = true;
     private Instant _cachedNext = Instant.MaxValue;
     private bool _cacheValid = true;
 
@@ -31,12 +41,14 @@ internal sealed class TimerWheel
             slots <<= 1;
         _mask = slots - 1;
         _heads = new int[slots];
+        _tails = new int[slots];
         Array.Fill(_heads, None);
+        Array.Fill(_tails, None);
     }
 
     public int Count { get; private set; }
 
-    public bool IsScheduled(int id) => id < _slot.Length && _slot[id] != None;
+    public bool IsScheduled(int id) => id < _prev.Length && _prev[id] != Unscheduled;
 
     public Instant DeadlineOf(int id) => new(_deadline[id]);
 
@@ -44,24 +56,34 @@ internal sealed class TimerWheel
     public void Schedule(int id, Instant deadline)
     {
         EnsureCapacity(id + 1);
-        if (_slot[id] != None)
+        if (_prev[id] != Unscheduled)
             Unlink(id);
         long t = deadline.Nanoseconds / _tick;
-        if (!_cursorSet)
+        // Every entry's tick stays at or after the cursor: a deadline behind it moves the cursor back (the slots
+        // between then hold only later revolutions, which the exact deadline check skips).
+        if (!_cursorSet || t < _cursor)
         {
             _cursor = t;
             _cursorSet = true;
         }
-        // A deadline already behind the cursor goes in the cursor's slot so the next expiry pass sees it.
-        long effective = Math.Max(t, _cursor);
-        int slot = (int)(effective & _mask);
+        if (deadline.Nanoseconds < _lastScheduled)
+            _sorted = false;
+        _lastScheduled = Math.Max(_lastScheduled, deadline.Nanoseconds);
+        int slot = (int)(t & _mask);
         _deadline[id] = deadline.Nanoseconds;
-        _slot[id] = slot;
-        _prev[id] = None;
-        _next[id] = _heads[slot];
-        if (_heads[slot] != None)
-            _prev[_heads[slot]] = id;
-        _heads[slot] = id;
+        int tail = _tails[slot];
+        _next[id] = -(slot + 2);
+        if (tail == None)
+        {
+            _prev[id] = -(slot + 2);
+            _heads[slot] = id;
+        }
+        else
+        {
+            _prev[id] = tail;
+            _next[tail] = id;
+        }
+        _tails[slot] = id;
         Count++;
         if (_cacheValid && deadline < _cachedNext)
             _cachedNext = deadline;
@@ -69,7 +91,7 @@ internal sealed class TimerWheel
 
     public void Cancel(int id)
     {
-        if (id < _slot.Length && _slot[id] != None)
+        if (IsScheduled(id))
             Unlink(id);
     }
 
@@ -83,13 +105,17 @@ internal sealed class TimerWheel
             _cursor = Math.Max(_cursor, nowTick);
             return false;
         }
+        // Every entry's tick is at or after the cursor, so nothing is due before it.
+        if (nowTick < _cursor)
+            return false;
         // Slots more than one revolution behind hold nothing the last revolution's slots do not also cover.
         if (nowTick - _cursor > _mask)
             _cursor = nowTick - _mask;
         while (true)
         {
             int slot = (int)(_cursor & _mask);
-            for (int e = _heads[slot]; e != None; e = _next[e])
+            // A sorted list has its earliest deadline at the head; otherwise look through it.
+            for (int e = _heads[slot]; e >= 0; e = _sorted ? None : _next[e])
             {
                 if (_deadline[e] <= now.Nanoseconds)
                 {
@@ -126,7 +152,7 @@ internal sealed class TimerWheel
         {
             long limit = (t + 1) * _tick;
             long best = long.MaxValue;
-            for (int e = _heads[(int)(t & _mask)]; e != None; e = _next[e])
+            for (int e = _heads[(int)(t & _mask)]; e >= 0; e = _next[e])
             {
                 if (_deadline[e] < limit && _deadline[e] < best)
                     best = _deadline[e];
@@ -138,7 +164,7 @@ internal sealed class TimerWheel
         long min = long.MaxValue;
         for (int s = 0; s <= _mask; s++)
         {
-            for (int e = _heads[s]; e != None; e = _next[e])
+            for (int e = _heads[s]; e >= 0; e = _next[e])
                 min = Math.Min(min, _deadline[e]);
         }
         return new Instant(min);
@@ -146,28 +172,31 @@ internal sealed class TimerWheel
 
     private void Unlink(int id)
     {
-        int slot = _slot[id];
-        if (_prev[id] != None)
-            _next[_prev[id]] = _next[id];
+        int prev = _prev[id];
+        int next = _next[id];
+        // Each neighbour takes over this entry's link: the other neighbour, or the slot mark of a head or tail.
+        if (prev >= 0)
+            _next[prev] = next;
         else
-            _heads[slot] = _next[id];
-        if (_next[id] != None)
-            _prev[_next[id]] = _prev[id];
-        _slot[id] = None;
+            _heads[-prev - 2] = next >= 0 ? next : None;
+        if (next >= 0)
+            _prev[next] = prev;
+        else
+            _tails[-next - 2] = prev >= 0 ? prev : None;
+        _prev[id] = Unscheduled;
         Count--;
         _cacheValid = false;
     }
 
     private void EnsureCapacity(int n)
     {
-        if (n <= _slot.Length)
+        if (n <= _prev.Length)
             return;
-        int size = Math.Max(n, Math.Max(16, _slot.Length * 2));
-        int old = _slot.Length;
+        int size = Math.Max(n, Math.Max(16, _prev.Length * 2));
+        int old = _prev.Length;
         Array.Resize(ref _deadline, size);
         Array.Resize(ref _next, size);
         Array.Resize(ref _prev, size);
-        Array.Resize(ref _slot, size);
-        _slot.AsSpan(old).Fill(None);
+        _prev.AsSpan(old).Fill(Unscheduled);
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class PurityTests
         string root = FindRepositoryRoot();
         var offenders = new List<string>();
         int files = 0;
-        foreach (var dir in new[] { "Wire", "Tcp", "Stack", "Time" })
+        foreach (var dir in new[] { "Wire", "Tcp", "Stack", "Time", "Buffers" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "src", "SynAck", dir), "*.cs", SearchOption.AllDirectories))
             {
