@@ -67,6 +67,15 @@ public sealed class TcpCounters
     /// <summary>Entries now in the TIME-WAIT table.</summary>
     public long TimeWait { get; internal set; }
 
+    /// <summary>Connections that closed without TIME-WAIT because the table was full (<see cref="Tcp.TcpSettings.MaxTimeWait"/>; Linux TCPTimeWaitOverflow).</summary>
+    public long TimeWaitOverflow { get; internal set; }
+
+    /// <summary>CLOSE calls answered with a reset because <see cref="Tcp.TcpSettings.MaxOrphans"/> connections were still closing (Linux TCPAbortOnMemory).</summary>
+    public long OrphanOverflow { get; internal set; }
+
+    /// <summary>Active opens refused because the stack held <see cref="Tcp.TcpSettings.MaxConnections"/> connections (passive ones are drops with reason ConnectionLimit).</summary>
+    public long ConnectionLimitHits { get; internal set; }
+
     /// <summary>How many arriving packets were dropped for <paramref name="reason"/>.</summary>
     public long Drops(TcpDropReason reason) => (uint)reason < (uint)_drops.Length ? _drops[(int)reason] : 0;
 

@@ -132,7 +132,7 @@ public sealed partial class NetStack
         }
         if (listener.IsFull || _connections.Count >= Settings.MaxConnections)
         {
-            Drop(now, TcpDropReason.ListenOverflow, id, true, Summary(tcp));
+            Drop(now, listener.IsFull ? TcpDropReason.ListenOverflow : TcpDropReason.ConnectionLimit, id, true, Summary(tcp));
             return;
         }
         var c = new TcpConnection(this, id, listener, now, issFloor);
@@ -202,7 +202,7 @@ public sealed partial class NetStack
         }
         if (listener.Queued >= listener.Backlog || _connections.Count >= Settings.MaxConnections)
         {
-            Drop(now, TcpDropReason.ListenOverflow, id, true, Summary(ack));
+            Drop(now, listener.Queued >= listener.Backlog ? TcpDropReason.ListenOverflow : TcpDropReason.ConnectionLimit, id, true, Summary(ack));
             return true;
         }
         var c = new TcpConnection(this, id, listener, now, null);

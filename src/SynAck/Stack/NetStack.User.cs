@@ -83,7 +83,10 @@ public sealed partial class NetStack
         if (InUse(id))
             throw new InvalidOperationException($"{id} is in use");
         if (_connections.Count >= Settings.MaxConnections)
+        {
+            Counters.ConnectionLimitHits++;
             throw new InvalidOperationException("connection limit reached");
+        }
         var c = new TcpConnection(this, id, now);
         _connections.Add(c);
         var h = NewHandle(c);
@@ -137,6 +140,19 @@ public sealed partial class NetStack
     {
         _lastNow = now;
         var c = Get(handle);
+        if (!c.UserClosed && !c.IsReleased && c.State is not (TcpState.SynSent or TcpState.TimeWait))
+        {
+            if (Settings.MaxOrphans > 0 && Orphans >= Settings.MaxOrphans)
+            {
+                // Too many closed connections still finishing their close: this one is reset instead of closed
+                // gracefully, as Linux does past tcp_max_orphans ("too many orphaned sockets").
+                Counters.OrphanOverflow++;
+                Abort(handle, now);
+                return;
+            }
+            c.Orphaned = true;
+            Orphans++;
+        }
         c.Close(now);
         if (c.IsReleased)
         {
@@ -251,10 +267,22 @@ public sealed partial class NetStack
         }
         if (c.Handle != 0 && c.UserClosed)
             _handles.Remove(c.Handle);
+        if (c.Orphaned)
+        {
+            c.Orphaned = false;
+            Orphans--;
+        }
     }
+
+    /// <summary>Connections the application has closed that are still finishing their close (Linux's orphans).</summary>
+    public int Orphans { get; private set; }
 
     internal bool TryAddTimeWait(in TimeWaitEntry entry)
     {
+        // A full table (Linux's tcp_max_tw_buckets) closes the connection without TIME-WAIT, as Linux does; the
+        // counter says so, since that connection is no longer protected from old duplicates (RFC 9293 §3.4.3).
+        if (_timeWait.Count >= _timeWait.Capacity)
+            Counters.TimeWaitOverflow++;
         bool ok = _timeWait.TryAdd(entry);
         Counters.TimeWait = _timeWait.Count;
         return ok;

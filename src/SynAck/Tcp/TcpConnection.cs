@@ -82,6 +82,9 @@ internal sealed partial class TcpConnection
     /// <summary>The application called Close (or Abort): it will not read again, and the connection frees itself when done.</summary>
     public bool UserClosed { get; set; }
 
+    /// <summary>Counted in <see cref="NetStack.Orphans"/>: closed by the application, still finishing its close.</summary>
+    public bool Orphaned { get; set; }
+
     /// <summary>Gone from the connection table (CLOSED, or moved to the TIME-WAIT table).</summary>
     public bool IsReleased { get; private set; }
 

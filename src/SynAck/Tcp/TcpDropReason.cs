@@ -95,4 +95,7 @@ public enum TcpDropReason : byte
 
     /// <summary>LISTEN with a full backlog: the SYN was answered with a SYN cookie and no state kept (RFC 4987 §3.6).</summary>
     SynCookieSent,
+
+    /// <summary>A SYN to a listener while the stack holds <see cref="TcpSettings.MaxConnections"/> connections (and no SYN cookie could stand in).</summary>
+    ConnectionLimit,
 }

@@ -36,6 +36,7 @@ public static class TcpDropReasons
         TcpDropReason.TimeWaitSegment => "segment in TIME-WAIT",
         TcpDropReason.DataAfterFin => "data after FIN",
         TcpDropReason.SynCookieSent => "listen backlog full: answered with a SYN cookie, no state kept (RFC 4987 §3.6)",
+        TcpDropReason.ConnectionLimit => "the stack holds MaxConnections connections: SYN dropped",
         TcpDropReason.PawsRejected => "timestamp older than TS.Recent: PAWS, answered with ACK (RFC 7323 §5.3)",
         _ => "unknown",
     };

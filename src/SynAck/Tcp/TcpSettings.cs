@@ -115,6 +115,13 @@ public sealed class TcpSettings
     /// <summary>Full connections the stack holds at most; SYNs beyond it are dropped.</summary>
     public int MaxConnections { get; init; } = 65_536;
 
+    /// <summary>
+    /// At most this many connections closed by the application may still be finishing their close (FIN-WAIT-1/2,
+    /// CLOSING, LAST-ACK): past it a CLOSE resets the connection instead, counted in
+    /// <see cref="Diagnostics.TcpCounters.OrphanOverflow"/> (Linux's <c>tcp_max_orphans</c>; 0 = no limit).
+    /// </summary>
+    public int MaxOrphans { get; init; } = 131_072;
+
     /// <summary>Lowest ephemeral port (Linux <c>ip_local_port_range</c> starts at 32768).</summary>
     public ushort EphemeralPortMin { get; init; } = 32768;
 
@@ -196,6 +203,7 @@ public sealed class TcpSettings
         Require(BufferPoolLimit >= 0, nameof(BufferPoolLimit), BufferPoolLimit);
         Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
         Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
+        Require(MaxOrphans >= 0, nameof(MaxOrphans), MaxOrphans);
         Require(InvalidAckInterval >= Duration.Zero, nameof(InvalidAckInterval), InvalidAckInterval);
         Require(KeepAliveIdle > Duration.Zero && KeepAliveInterval > Duration.Zero && KeepAliveProbes >= 0, nameof(KeepAliveIdle), KeepAliveIdle);
         Require(UserTimeout >= Duration.Zero, nameof(UserTimeout), UserTimeout);
