@@ -64,7 +64,7 @@ internal static class ServeCommand
         await using (host.ConfigureAwait(false))
         {
             var listener = host.Listen((ushort)port);
-            output.WriteLine($"listening on {host.Address}:{port} ({mode}) via {request.Describe(host.Link)}");
+            output.WriteLine($"listening on {new IPEndPoint(host.Address.ToIPAddress(), port)} ({mode}) via {request.Describe(host.Link)}");
             var running = new List<Task<bool>>();
             try
             {
@@ -78,6 +78,13 @@ internal static class ServeCommand
             {
                 // Ctrl+C: stop accepting; the connections running are aborted when the host stops.
             }
+            catch (IOException e)
+            {
+                // The link went away (device deleted, namespace removed): the host has stopped and every connection
+                // fails with the same reason, each reporting its own line.
+                error.WriteLine("error: " + e.Message);
+                failures++;
+            }
             foreach (var t in running)
             {
                 if (!await t.ConfigureAwait(false))
@@ -90,7 +97,8 @@ internal static class ServeCommand
 
     private static async Task<bool> HandleAsync(SynAckConnection c, string mode, bool sha, TextWriter output, CancellationToken ct)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Hashing costs more than moving the bytes: only when asked.
+        using var hash = sha ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         string end = "closed";
         bool ok = true;
         try
@@ -103,7 +111,7 @@ internal static class ServeCommand
                 int n;
                 while ((n = await c.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
                 {
-                    hash.AppendData(buffer, 0, n);
+                    hash?.AppendData(buffer, 0, n);
                     if (mode == "echo")
                         await c.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
                 }
@@ -116,7 +124,7 @@ internal static class ServeCommand
             (end, ok) = (Describe(e), false);
         }
         await c.DisposeAsync().ConfigureAwait(false);
-        string digest = sha ? " sha256-received=" + Convert.ToHexStringLower(hash.GetHashAndReset()) : "";
+        string digest = hash is null ? "" : " sha256-received=" + Convert.ToHexStringLower(hash.GetHashAndReset());
         lock (output)
             output.WriteLine($"connection {c.RemoteEndPoint} -> {c.LocalEndPoint} received={c.BytesRead} sent={c.BytesWritten} end={end} retransmissions={c.Retransmissions}{digest}");
         return ok;
@@ -170,8 +178,9 @@ internal static class ServeCommand
     {
         private readonly Option<string?> _tun = new("--tun") { Description = "the TUN device name (default: the kernel picks tunN)", HelpName = "NAME" };
         private readonly Option<string?> _netns = new("--netns") { Description = "network namespace for the kernel side (created when missing); without it the current one is configured", HelpName = "NS" };
-        private readonly Option<string> _kernel = new("--kernel-address") { Description = "the kernel side's address and prefix", DefaultValueFactory = _ => "198.18.0.1/24", HelpName = "CIDR" };
-        private readonly Option<string> _address = new("--address") { Description = "SynAck's own address", DefaultValueFactory = _ => "198.18.0.2" };
+        private readonly Option<string?> _kernel = new("--kernel-address") { Description = "the kernel side's address and prefix (default 198.18.0.1/24, or 2001:2::1/64 when SynAck's address is IPv6)", HelpName = "CIDR" };
+        private readonly Option<string?> _address = new("--address") { Description = "SynAck's own address, IPv4 or IPv6 (default 198.18.0.2, or 2001:2::2 when the kernel's address is IPv6)", HelpName = "ADDRESS" };
+        private readonly Option<int> _mtu = new("--mtu") { Description = "the TUN device's MTU (68-65535, 1280 or more for IPv6; default: the kernel's, 1500)", DefaultValueFactory = _ => 0 };
         private readonly Option<string?> _pcap = new("--pcap") { Description = "write the packets on the TUN link to FILE as pcapng", HelpName = "FILE" };
         private readonly Option<double> _loss = new("--loss") { Description = "probability of losing a packet, each direction", DefaultValueFactory = _ => 0.0 };
         private readonly Option<double> _dup = new("--dup") { Description = "probability of duplicating a packet, each direction", DefaultValueFactory = _ => 0.0 };
@@ -180,24 +189,57 @@ internal static class ServeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _pcap, _loss, _dup, _reorder, _seed])
+            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _mtu, _pcap, _loss, _dup, _reorder, _seed])
                 command.Options.Add(o);
         }
 
-        public TunRequest Read(ParseResult r) => new(r.GetValue(_tun), r.GetValue(_netns), r.GetValue(_kernel)!, r.GetValue(_address)!,
-            r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
+        public TunRequest Read(ParseResult r) => new(r.GetValue(_tun), r.GetValue(_netns), r.GetValue(_kernel), r.GetValue(_address),
+            r.GetValue(_mtu), r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
     }
 
-    /// <summary>What the TUN options asked for.</summary>
-    internal sealed record TunRequest(string? Tun, string? Netns, string KernelAddress, string Address, string? Pcap,
+    /// <summary>What the TUN options asked for. <see cref="KernelAddress"/> and <see cref="Address"/> are null when not
+    /// given: each then follows the other's IP version (198.18.0.1/24 and 198.18.0.2, or 2001:2::1/64 and 2001:2::2).</summary>
+    internal sealed record TunRequest(string? Tun, string? Netns, string? KernelAddress, string? Address, int Mtu, string? Pcap,
         double Loss, double Dup, double Reorder, ulong Seed)
     {
+        private const string DefaultKernelV4 = "198.18.0.1/24";
+        private const string DefaultKernelV6 = "2001:2::1/64";
+        private const string DefaultAddressV4 = "198.18.0.2";
+        private const string DefaultAddressV6 = "2001:2::2";
+
+        /// <summary>The IP version a peer address (such as connect's --to) asks for when neither address was given.</summary>
+        public bool? PreferV6 { get; init; }
+
+        /// <summary>SynAck's address after defaults (valid once <see cref="Validate"/> returned null).</summary>
+        public IpAddress OwnAddress => IpAddress.Parse(ResolvedAddress);
+
+        /// <summary>The kernel side's address and prefix after defaults.</summary>
+        public string ResolvedKernelAddress => KernelAddress ?? (IsV6 ? DefaultKernelV6 : DefaultKernelV4);
+
+        private string ResolvedAddress => Address ?? (IsV6 ? DefaultAddressV6 : DefaultAddressV4);
+
+        /// <summary>The version both sides speak: the one of whichever address was given, else the peer's.</summary>
+        private bool IsV6 => Address is not null ? Address.Contains(':', StringComparison.Ordinal)
+            : KernelAddress is not null ? KernelAddress.Contains(':', StringComparison.Ordinal)
+            : PreferV6 ?? false;
+
         public string? Validate()
         {
-            if (!IpAddress.TryParse(Address, out var a) || a.IsV6)
-                return $"--address '{Address}' is not an IPv4 address";
-            if (!KernelAddress.Contains('/', StringComparison.Ordinal))
-                return $"--kernel-address '{KernelAddress}' needs a prefix length, such as 198.18.0.1/24";
+            if (!IpAddress.TryParse(ResolvedAddress, out var a))
+                return $"--address '{Address}' is not an IPv4 or IPv6 address";
+            int slash = ResolvedKernelAddress.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0)
+                return $"--kernel-address '{KernelAddress}' needs a prefix length, such as {(a.IsV6 ? DefaultKernelV6 : DefaultKernelV4)}";
+            if (!IpAddress.TryParse(ResolvedKernelAddress[..slash], out var k)
+                || !int.TryParse(ResolvedKernelAddress.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int prefix)
+                || prefix > (k.IsV6 ? 128 : 32))
+                return $"--kernel-address '{KernelAddress}' is not an address with a prefix length, such as {(a.IsV6 ? DefaultKernelV6 : DefaultKernelV4)}";
+            if (k.IsV6 != a.IsV6)
+                return $"--kernel-address {ResolvedKernelAddress} and --address {ResolvedAddress} are of different IP versions";
+            if (k == a)
+                return $"--kernel-address and --address are both {a}";
+            if (Mtu != 0 && (Mtu is < 68 or > 65535 || (a.IsV6 && Mtu < 1280)))
+                return $"--mtu {Mtu} is not an MTU ({(a.IsV6 ? "1280" : "68")}-65535)";
             foreach (var (name, p) in (ReadOnlySpan<(string, double)>)[("--loss", Loss), ("--dup", Dup), ("--reorder", Reorder)])
             {
                 if (p is < 0 or >= 1 || double.IsNaN(p))
@@ -211,7 +253,7 @@ internal static class ServeCommand
         /// <summary>Creates the device (tap and fault injector around it as asked) and a host on it.</summary>
         public SynAckHost OpenHost()
         {
-            ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [KernelAddress] }.Open();
+            ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [ResolvedKernelAddress], Mtu = Mtu }.Open();
             try
             {
                 if (Pcap is not null)
@@ -222,7 +264,7 @@ internal static class ServeCommand
                     link = new FaultInjectingLink(link, faults, faults, Seed);
                 }
                 var settings = new TcpSettings { Mtu = link.Mtu };
-                return new SynAckHost(link, IpAddress.Parse(Address), new SynAckHostOptions { Settings = settings, Seed = Seed, CountRetransmissions = true });
+                return new SynAckHost(link, OwnAddress, new SynAckHostOptions { Settings = settings, Seed = Seed, CountRetransmissions = true });
             }
             catch
             {
@@ -232,7 +274,7 @@ internal static class ServeCommand
         }
 
         public string Describe(ILink link)
-            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {KernelAddress}"
+            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {ResolvedKernelAddress}, mtu {link.Mtu}"
                 + (HasFaults ? string.Create(CultureInfo.InvariantCulture, $", faults loss={Loss} dup={Dup} reorder={Reorder}") : "")
                 + (Pcap is null ? "" : $", capture {Pcap}");
 

@@ -44,6 +44,7 @@ internal static unsafe partial class Libc
     public const int EBusy = 16;
     public const int ENoDev = 19;
     public const int EInval = 22;
+    public const int EBadFd = 77;
     public const int ENoBufs = 105;
 
     [StructLayout(LayoutKind.Sequential)]

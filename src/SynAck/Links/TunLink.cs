@@ -23,6 +23,7 @@ public sealed unsafe class TunLink : ILink
     private readonly FileDescriptorHandle _tun;
     private readonly FileDescriptorHandle _wake;
     private volatile bool _disposed;
+    private LinkFailedException? _failure;
 
     private TunLink(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu)
     {
@@ -93,9 +94,11 @@ public sealed unsafe class TunLink : ILink
     }
 
     /// <inheritdoc/>
+    /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
     public bool TryReceive(Span<byte> buffer, out int length)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFailed();
         if (buffer.Length < Mtu)
             throw new ArgumentException($"the buffer holds {buffer.Length} bytes, less than the MTU {Mtu}", nameof(buffer));
         while (true)
@@ -115,7 +118,7 @@ public sealed unsafe class TunLink : ILink
             length = 0;
             if (n == 0 || errno == Libc.EAgain)
                 return false;
-            throw new IOException($"reading TUN device {Name} failed: {Libc.Describe(errno)}");
+            throw Fail("reading", errno);
         }
     }
 
@@ -123,7 +126,7 @@ public sealed unsafe class TunLink : ILink
     public bool TrySend(ReadOnlySpan<byte> packet)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (packet.IsEmpty || packet.Length > Mtu)
+        if (_failure is not null || packet.IsEmpty || packet.Length > Mtu)
         {
             Counters.OnSendRefused();
             return false;
@@ -148,14 +151,20 @@ public sealed unsafe class TunLink : ILink
                 Counters.OnSendRefused();
                 return false;
             }
-            throw new IOException($"writing to TUN device {Name} failed: {Libc.Describe(errno)}");
+            // Anything else (EBADFD: the device was deleted under us) ends the link. Not thrown from here: a send
+            // runs inside the stack's poll, which should finish; the next Wait or TryReceive reports the failure.
+            Fail("writing to", errno);
+            Counters.OnSendRefused();
+            return false;
         }
     }
 
     /// <inheritdoc/>
+    /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
     public LinkWaitResult Wait(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFailed();
         WaitTimeout.Validate(timeout);
         cancellationToken.ThrowIfCancellationRequested();
         using var registration = cancellationToken.CanBeCanceled
@@ -197,7 +206,7 @@ public sealed unsafe class TunLink : ILink
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno == Libc.EIntr)
                         continue; // a signal (the runtime uses some): poll again for the time left
-                    throw new IOException($"polling TUN device {Name} failed: {Libc.Describe(errno)}");
+                    throw Fail("polling", errno);
                 }
                 cancellationToken.ThrowIfCancellationRequested();
                 if (ready == 0)
@@ -245,6 +254,21 @@ public sealed unsafe class TunLink : ILink
         _disposed = true;
         _tun.Dispose();
         _wake.Dispose();
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+            throw _failure;
+    }
+
+    /// <summary>Records that the device cannot be used any more; the first failure is the one reported.</summary>
+    private LinkFailedException Fail(string doing, int errno)
+    {
+        _failure ??= errno == Libc.EBadFd
+            ? new LinkFailedException($"TUN device {Name} went away (deleted, or its network namespace was removed): {doing} it failed with {Libc.Describe(errno)}")
+            : new LinkFailedException($"{doing} TUN device {Name} failed: {Libc.Describe(errno)}");
+        return _failure;
     }
 
     private void DrainWake()

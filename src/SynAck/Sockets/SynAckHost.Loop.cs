@@ -15,6 +15,7 @@ public sealed partial class SynAckHost
     private readonly Dictionary<ConnectionId, SynAckConnection> _byId = [];
     private long _packetsIgnored;
     private bool _loopEnded;
+    private Exception? _failure;
 
     internal NetStack Stack => _stack;
 
@@ -34,9 +35,11 @@ public sealed partial class SynAckHost
         }
         catch (Exception e)
         {
+            // A link that went away (LinkFailedException) lands here too: every waiter fails with it, so
+            // applications see why, and Completion carries it.
             failure = e;
         }
-        EndLoop(failure ?? new ObjectDisposedException(nameof(SynAckHost)));
+        EndLoop(failure);
         if (failure is null)
             _stopped.TrySetResult();
         else
@@ -261,9 +264,9 @@ public sealed partial class SynAckHost
             c.AddRetransmission();
     }
 
-    private void BeginStop(Instant now)
+    private void BeginStop(Instant now, Exception? failure = null)
     {
-        var disposed = new ObjectDisposedException(nameof(SynAckHost));
+        var disposed = failure ?? new ObjectDisposedException(nameof(SynAckHost));
         foreach (var l in _listeners)
             l.StopOnLoop(now, disposed);
         _listeners.Clear();
@@ -280,16 +283,21 @@ public sealed partial class SynAckHost
         _byId.Clear();
     }
 
-    /// <summary>After the loop: fail whatever is still waiting, refuse later calls, release the link.</summary>
-    private void EndLoop(Exception reason)
+    /// <summary>After the loop: fail whatever is still waiting (with <paramref name="failure"/> when the loop failed),
+    /// refuse later calls, release the link.</summary>
+    private void EndLoop(Exception? failure)
     {
+        var reason = failure ?? new ObjectDisposedException(nameof(SynAckHost));
         _stopping = true;
         lock (_queueLock)
+        {
+            _failure = failure;
             _loopEnded = true;
+        }
         try
         {
             var now = Now();
-            BeginStop(now);
+            BeginStop(now, failure);
             _stack.Poll(now, _sink);
         }
         catch (Exception)

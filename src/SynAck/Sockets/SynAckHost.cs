@@ -62,7 +62,9 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <summary>The link the host drives.</summary>
     public ILink Link => _link;
 
-    /// <summary>Completes when the event loop has ended (after <see cref="DisposeAsync"/>, or faulted when the loop failed).</summary>
+    /// <summary>Completes when the event loop has ended (after <see cref="DisposeAsync"/>), or faults when the loop
+    /// failed: with a <see cref="LinkFailedException"/> when the link went away (its device deleted, its namespace
+    /// removed). Every connection, accept and connect still waiting then fails with the same exception.</summary>
     public Task Completion => _stopped.Task;
 
     /// <summary>Packets the host dropped before the stack saw them (another IP version than the stack's).</summary>
@@ -119,7 +121,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(function);
         var work = new LoopWork<T>(function);
         if (_stopping)
-            work.Fail(new ObjectDisposedException(nameof(SynAckHost)));
+            work.Fail(Volatile.Read(ref _failure) ?? (Exception)new ObjectDisposedException(nameof(SynAckHost)));
         else
             Post(new HostCommand(HostCommandKind.Invoke, work));
         return work.Completion.Task;
@@ -128,13 +130,13 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <summary>
     /// Stops the host: listeners stop, connections the application still holds are aborted (RST), connections it
     /// already closed get <see cref="SynAckHostOptions.ShutdownGrace"/> to finish their close, then the loop ends and
-    /// the link is released.
+    /// the link is released. Does not throw when the loop had failed: <see cref="Completion"/> says why.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 0)
             Post(new HostCommand(HostCommandKind.Stop, null));
-        await _stopped.Task.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Stops the host and waits for its loop to end (see <see cref="DisposeAsync"/>).</summary>
@@ -149,6 +151,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <summary>Queues a command for the loop and wakes it.</summary>
     internal void Post(in HostCommand command)
     {
+        Exception? failure;
         lock (_queueLock)
         {
             if (!_loopEnded)
@@ -157,7 +160,8 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
                 _link.Wake();
                 return;
             }
+            failure = _failure;
         }
-        FailCommand(command, new ObjectDisposedException(nameof(SynAckHost)));
+        FailCommand(command, failure ?? new ObjectDisposedException(nameof(SynAckHost)));
     }
 }
