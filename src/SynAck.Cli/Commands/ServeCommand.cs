@@ -181,6 +181,7 @@ internal static class ServeCommand
         private readonly Option<string?> _kernel = new("--kernel-address") { Description = "the kernel side's address and prefix (default 198.18.0.1/24, or 2001:2::1/64 when SynAck's address is IPv6)", HelpName = "CIDR" };
         private readonly Option<string?> _address = new("--address") { Description = "SynAck's own address, IPv4 or IPv6 (default 198.18.0.2, or 2001:2::2 when the kernel's address is IPv6)", HelpName = "ADDRESS" };
         private readonly Option<int> _mtu = new("--mtu") { Description = "the TUN device's MTU (68-65535, 1280 or more for IPv6; default: the kernel's, 1500)", DefaultValueFactory = _ => 0 };
+        private readonly Option<bool> _noOffload = new("--no-offload") { Description = "open the TUN device without segmentation and checksum offload (one packet per read and write)" };
         private readonly Option<string?> _pcap = new("--pcap") { Description = "write the packets on the TUN link to FILE as pcapng", HelpName = "FILE" };
         private readonly Option<double> _loss = new("--loss") { Description = "probability of losing a packet, each direction", DefaultValueFactory = _ => 0.0 };
         private readonly Option<double> _dup = new("--dup") { Description = "probability of duplicating a packet, each direction", DefaultValueFactory = _ => 0.0 };
@@ -189,17 +190,17 @@ internal static class ServeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _mtu, _pcap, _loss, _dup, _reorder, _seed])
+            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _mtu, _noOffload, _pcap, _loss, _dup, _reorder, _seed])
                 command.Options.Add(o);
         }
 
         public TunRequest Read(ParseResult r) => new(r.GetValue(_tun), r.GetValue(_netns), r.GetValue(_kernel), r.GetValue(_address),
-            r.GetValue(_mtu), r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
+            r.GetValue(_mtu), !r.GetValue(_noOffload), r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
     }
 
     /// <summary>What the TUN options asked for. <see cref="KernelAddress"/> and <see cref="Address"/> are null when not
     /// given: each then follows the other's IP version (198.18.0.1/24 and 198.18.0.2, or 2001:2::1/64 and 2001:2::2).</summary>
-    internal sealed record TunRequest(string? Tun, string? Netns, string? KernelAddress, string? Address, int Mtu, string? Pcap,
+    internal sealed record TunRequest(string? Tun, string? Netns, string? KernelAddress, string? Address, int Mtu, bool Offload, string? Pcap,
         double Loss, double Dup, double Reorder, ulong Seed)
     {
         private const string DefaultKernelV4 = "198.18.0.1/24";
@@ -253,7 +254,7 @@ internal static class ServeCommand
         /// <summary>Creates the device (tap and fault injector around it as asked) and a host on it.</summary>
         public SynAckHost OpenHost()
         {
-            ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [ResolvedKernelAddress], Mtu = Mtu }.Open();
+            ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [ResolvedKernelAddress], Mtu = Mtu, Offload = Offload }.Open();
             try
             {
                 if (Pcap is not null)
@@ -274,7 +275,7 @@ internal static class ServeCommand
         }
 
         public string Describe(ILink link)
-            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {ResolvedKernelAddress}, mtu {link.Mtu}"
+            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {ResolvedKernelAddress}, mtu {link.Mtu}" + (Offload ? ", offload" : "")
                 + (HasFaults ? string.Create(CultureInfo.InvariantCulture, $", faults loss={Loss} dup={Dup} reorder={Reorder}") : "")
                 + (Pcap is null ? "" : $", capture {Pcap}");
 

@@ -26,6 +26,14 @@ internal static unsafe partial class Libc
     public const nuint TunSetIff = 0x400454ca;
     public const short IffTun = 0x0001;
     public const short IffNoPi = 0x1000;
+    public const short IffMultiQueue = 0x0100;
+    public const short IffVnetHdr = 0x4000;
+
+    // _IOW('T', 208, unsigned int): which offloads this reader takes (the device's TSO/checksum features follow).
+    public const nuint TunSetOffload = 0x400454d0;
+    public const uint TunFCsum = 0x01;
+    public const uint TunFTso4 = 0x02;
+    public const uint TunFTso6 = 0x04;
 
     // <linux/sockios.h>
     public const nuint SiocGIfMtu = 0x8921;
@@ -56,6 +64,13 @@ internal static unsafe partial class Libc
     }
 
     [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
     public struct TimeSpec
     {
         public nint Seconds;
@@ -76,6 +91,15 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(FileDescriptorHandle fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(FileDescriptorHandle fd, nuint request, nuint argument);
+
+    [LibraryImport("libc", EntryPoint = "readv", SetLastError = true)]
+    public static partial nint Readv(FileDescriptorHandle fd, IoVec* vectors, int count);
+
+    [LibraryImport("libc", EntryPoint = "writev", SetLastError = true)]
+    public static partial nint Writev(FileDescriptorHandle fd, IoVec* vectors, int count);
 
     [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initialValue, int flags);

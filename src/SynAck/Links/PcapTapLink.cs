@@ -86,6 +86,23 @@ public sealed class PcapTapLink : ILink
     }
 
     /// <inheritdoc/>
+    public int ReceiveSize => _inner.ReceiveSize;
+
+    /// <inheritdoc/>
+    public bool TryReceive(Span<byte> buffer, out int length, out bool checksumVerified)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_inner.TryReceive(buffer, out length, out checksumVerified))
+            return false;
+        // A super-packet from an offload link is captured as it came, as tcpdump on the device shows it.
+        Writer.WritePacket(InterfaceId, NowNanoseconds(), buffer[..length], PacketDirection.Inbound);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public void EndBatch() => _inner.EndBatch();
+
+    /// <inheritdoc/>
     public bool TrySend(ReadOnlySpan<byte> packet)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

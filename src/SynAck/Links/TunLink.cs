@@ -16,7 +16,7 @@ namespace SynAck.Links;
 /// <see cref="TunSetup"/> creates, moves and configures a device in one call.</para>
 /// <para>Needs CAP_NET_ADMIN (root) to create a device.</para>
 /// </remarks>
-public sealed unsafe class TunLink : ILink
+public sealed unsafe partial class TunLink : ILink
 {
     private const string CloneDevice = "/dev/net/tun";
 
@@ -25,12 +25,17 @@ public sealed unsafe class TunLink : ILink
     private volatile bool _disposed;
     private LinkFailedException? _failure;
 
-    private TunLink(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu)
+    private TunLink(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, bool offload)
     {
         _tun = tun;
         _wake = wake;
         Name = name;
         Mtu = mtu;
+        if (offload)
+        {
+            _coalescer = new SegmentCoalescer();
+            _received = new byte[MaxSuperPacket];
+        }
     }
 
     /// <summary>The device name the kernel gave (or kept), such as <c>tun0</c>.</summary>
@@ -49,10 +54,12 @@ public sealed unsafe class TunLink : ILink
     /// </summary>
     /// <param name="name">The device name, at most 15 bytes; null or empty lets the kernel pick <c>tunN</c>.</param>
     /// <param name="mtu">The MTU to set (68 to 65535); 0 keeps the device's (1500 for a new one).</param>
+    /// <param name="offload">Open with <c>IFF_VNET_HDR</c> and <c>TUNSETOFFLOAD</c> (checksum, TSO for IPv4 and
+    /// IPv6): see <see cref="Offload"/>.</param>
     /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
     /// <exception cref="UnauthorizedAccessException">Not allowed to create the device (needs CAP_NET_ADMIN: run as root).</exception>
     /// <exception cref="IOException">The device could not be opened or configured (the reason is in the message).</exception>
-    public static TunLink Open(string? name = null, int mtu = 0)
+    public static TunLink Open(string? name = null, int mtu = 0, bool offload = false)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("TUN links need Linux (/dev/net/tun)");
@@ -70,10 +77,14 @@ public sealed unsafe class TunLink : ILink
             var ifr = stackalloc byte[Libc.IfReqSize];
             new Span<byte>(ifr, Libc.IfReqSize).Clear();
             Encoding.UTF8.GetBytes(name, new Span<byte>(ifr, Libc.IfNameSize - 1));
-            *(short*)(ifr + Libc.IfNameSize) = Libc.IffTun | Libc.IffNoPi;
+            *(short*)(ifr + Libc.IfNameSize) = (short)(Libc.IffTun | Libc.IffNoPi | (offload ? Libc.IffVnetHdr : 0));
             if (Libc.Ioctl(tun, Libc.TunSetIff, ifr) != 0)
                 throw SetIffError(Marshal.GetLastPInvokeError(), name);
             var actualName = ReadName(ifr);
+            // Offloads this reader takes: the device then advertises checksum offload and TSO, so the kernel hands
+            // over its TCP segments unsegmented (up to 64 KiB) with the checksum left partial.
+            if (offload && Libc.Ioctl(tun, Libc.TunSetOffload, (nuint)(Libc.TunFCsum | Libc.TunFTso4 | Libc.TunFTso6)) != 0)
+                throw new IOException($"TUNSETOFFLOAD on {actualName} failed: {Libc.Describe(Marshal.GetLastPInvokeError())}");
 
             if (mtu != 0)
                 DeviceMtu(actualName, Libc.SiocSIfMtu, mtu);
@@ -83,7 +94,7 @@ public sealed unsafe class TunLink : ILink
             if (wakeFd < 0)
                 throw new IOException("eventfd failed: " + Libc.Describe(Marshal.GetLastPInvokeError()));
             wake = new FileDescriptorHandle(wakeFd);
-            return new TunLink(tun, wake, actualName, deviceMtu);
+            return new TunLink(tun, wake, actualName, deviceMtu, offload);
         }
         catch
         {
@@ -94,33 +105,15 @@ public sealed unsafe class TunLink : ILink
     }
 
     /// <inheritdoc/>
+    /// <remarks>With offload a super-packet longer than <paramref name="buffer"/> is handed over as the segments it
+    /// stands for, one per call; any partial checksum is completed first.</remarks>
     /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
-    public bool TryReceive(Span<byte> buffer, out int length)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ThrowIfFailed();
-        if (buffer.Length < Mtu)
-            throw new ArgumentException($"the buffer holds {buffer.Length} bytes, less than the MTU {Mtu}", nameof(buffer));
-        while (true)
-        {
-            nint n;
-            fixed (byte* p = buffer)
-                n = Libc.Read(_tun, p, (nuint)buffer.Length);
-            if (n > 0)
-            {
-                length = (int)n;
-                Counters.OnReceived(length);
-                return true;
-            }
-            var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == Libc.EIntr)
-                continue;
-            length = 0;
-            if (n == 0 || errno == Libc.EAgain)
-                return false;
-            throw Fail("reading", errno);
-        }
-    }
+    public bool TryReceive(Span<byte> buffer, out int length) => Receive(buffer, out length, out _, completeChecksum: true);
+
+    /// <inheritdoc/>
+    /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
+    public bool TryReceive(Span<byte> buffer, out int length, out bool checksumVerified)
+        => Receive(buffer, out length, out checksumVerified, completeChecksum: false);
 
     /// <inheritdoc/>
     public bool TrySend(ReadOnlySpan<byte> packet)
@@ -131,14 +124,52 @@ public sealed unsafe class TunLink : ILink
             Counters.OnSendRefused();
             return false;
         }
+        if (_coalescer is null)
+            return Write(packet, packet.Length);
+        if (_coalescer.TryAppend(packet))
+        {
+            Counters.OnSent(packet.Length);
+            return true;
+        }
+        EndBatch();
+        if (_coalescer.TryStart(packet))
+        {
+            Counters.OnSent(packet.Length);
+            return true;
+        }
+        Span<byte> frame = stackalloc byte[VirtioNetHeader.Size];
+        frame.Clear();
+        return Write(frame, packet, packet.Length);
+    }
+
+    /// <summary>Writes one frame (the packet, after a virtio header with offload) and counts <paramref name="counted"/>
+    /// bytes sent; false (counted as refused) when the device has no room or refuses the packet.</summary>
+    private bool Write(ReadOnlySpan<byte> frame, int counted) => Write(frame, default, counted);
+
+    /// <summary>Writes <paramref name="first"/> then <paramref name="second"/> as one frame (<c>writev</c>).</summary>
+    private bool Write(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, int counted)
+    {
+        int total = first.Length + second.Length;
+        var iov = stackalloc Libc.IoVec[2];
         while (true)
         {
             nint n;
-            fixed (byte* p = packet)
-                n = Libc.Write(_tun, p, (nuint)packet.Length);
-            if (n == packet.Length)
+            fixed (byte* a = first)
+            fixed (byte* b = second)
             {
-                Counters.OnSent(packet.Length);
+                if (second.IsEmpty)
+                    n = Libc.Write(_tun, a, (nuint)first.Length);
+                else
+                {
+                    iov[0] = new Libc.IoVec { Base = a, Length = (nuint)first.Length };
+                    iov[1] = new Libc.IoVec { Base = b, Length = (nuint)second.Length };
+                    n = Libc.Writev(_tun, iov, 2);
+                }
+            }
+            if (n == total)
+            {
+                if (counted > 0)
+                    Counters.OnSent(counted);
                 return true;
             }
             var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
@@ -166,6 +197,9 @@ public sealed unsafe class TunLink : ILink
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfFailed();
         WaitTimeout.Validate(timeout);
+        EndBatch();
+        if (_segmentsLeft > 0)
+            return LinkWaitResult.Readable;
         cancellationToken.ThrowIfCancellationRequested();
         using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((TunLink)state!).Wake(), this)

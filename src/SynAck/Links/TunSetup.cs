@@ -41,6 +41,9 @@ public sealed class TunSetup
     /// <summary>The device MTU; 0 keeps the default (1500).</summary>
     public int Mtu { get; init; }
 
+    /// <summary>Open the device with segmentation and checksum offload (<see cref="TunLink.Offload"/>); default false.</summary>
+    public bool Offload { get; init; }
+
     /// <summary>Creates and configures the device; on any failure removes it again and throws.</summary>
     /// <exception cref="UnauthorizedAccessException">Not root.</exception>
     /// <exception cref="InvalidOperationException">An <c>ip</c> command failed; its output is in the message.</exception>
@@ -50,7 +53,7 @@ public sealed class TunSetup
             throw new ArgumentException($"'{Namespace}' is not a namespace name (letters, digits, '-', '_', '.')", nameof(Namespace));
         var addresses = KernelAddresses.Select(ParseCidr).ToArray();
 
-        var link = TunLink.Open(DeviceName, Mtu);
+        var link = TunLink.Open(DeviceName, Mtu, Offload);
         try
         {
             string[] scope = [];

@@ -62,6 +62,7 @@ public sealed partial class SynAckHost
             DeliverAll(now);
             Service(now);
             _stack.Poll(now, _sink);
+            _link.EndBatch();
             Service(now);
 
             if (_stopping && (_stack.ConnectionCount == 0 || now >= stopDeadline))
@@ -87,7 +88,8 @@ public sealed partial class SynAckHost
     private void DeliverAll(Instant now)
     {
         bool v6 = _stack.Address.IsV6;
-        while (_link.TryReceive(_receiveBuffer, out int length))
+        // With offload a packet may be a 64 KiB super-packet, delivered whole: TCP takes any in-window segment.
+        while (_link.TryReceive(_receiveBuffer, out int length, out bool checksumVerified))
         {
             // The stack speaks one IP version; the kernel's chatter in the other (router solicitations) is not for it.
             if (length == 0 || (_receiveBuffer[0] >> 4) != (v6 ? 6 : 4))
@@ -95,11 +97,15 @@ public sealed partial class SynAckHost
                 _packetsIgnored++;
                 continue;
             }
-            _stack.Deliver(_receiveBuffer.AsSpan(0, length), now);
+            if (checksumVerified)
+                _stack.DeliverChecksumVerified(_receiveBuffer.AsSpan(0, length), now);
+            else
+                _stack.Deliver(_receiveBuffer.AsSpan(0, length), now);
             // Poll after every packet, not once per batch: the stack keeps one "ACK now" flag per connection, so
             // three out-of-order segments delivered back to back would otherwise leave as a single ACK, and the
             // peer would never see the duplicate ACKs that trigger its fast retransmit (RFC 5681 §4.2).
             _stack.Poll(now, _sink);
+            _link.EndBatch();
         }
     }
 
@@ -299,6 +305,7 @@ public sealed partial class SynAckHost
             var now = Now();
             BeginStop(now, failure);
             _stack.Poll(now, _sink);
+            _link.EndBatch();
         }
         catch (Exception)
         {

@@ -50,7 +50,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         if (_options.CountRetransmissions)
             _stack.AddObserver(new RetransmissionCounter(this));
         _startTimestamp = _time.GetTimestamp();
-        _receiveBuffer = new byte[Math.Max(link.Mtu, 1500)];
+        _receiveBuffer = new byte[Math.Max(link.ReceiveSize, 1500)];
         _sink = new LinkSink(link);
         _thread = new Thread(Run) { IsBackground = true, Name = _options.ThreadName };
         _thread.Start();

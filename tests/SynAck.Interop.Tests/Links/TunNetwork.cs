@@ -25,6 +25,10 @@ internal sealed class TunNetwork : IDisposable
     /// <summary>The bare TUN link.</summary>
     public TunLink Tun { get; }
 
+    /// <summary>SYNACK_TUN_OFFLOAD=1 runs every test on this network with the device's segmentation and checksum
+    /// offload on (off by default, so packets are what the kernel put on a wire); the suite passes either way.</summary>
+    public static bool OffloadFromEnvironment => Environment.GetEnvironmentVariable("SYNACK_TUN_OFFLOAD") == "1";
+
     public static TunNetwork Create(int mtu = 0)
     {
         var ns = NetNamespace.Create();
@@ -39,6 +43,7 @@ internal sealed class TunNetwork : IDisposable
                 CreateNamespace = false,
                 KernelAddresses = ["198.18.0.1/24"],
                 Mtu = mtu,
+                Offload = OffloadFromEnvironment,
             }.Open();
             return new TunNetwork(ns, link);
         }
