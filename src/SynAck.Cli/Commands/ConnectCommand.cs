@@ -38,10 +38,10 @@ internal static class ConnectCommand
         if (request.OwnAddress.IsV6 != v6)
             return Usage.Fail(error, $"--to {remote} and --address {request.OwnAddress} are of different IP versions");
 
-        SynAckHost host;
+        IReadOnlyList<SynAckHost> hosts;
         try
         {
-            host = request.OpenHost();
+            hosts = request.OpenHosts();
         }
         catch (Exception e) when (e is UnauthorizedAccessException or InvalidOperationException or IOException or ArgumentException)
         {
@@ -49,20 +49,27 @@ internal static class ConnectCommand
             return 1;
         }
 
-        await using (host.ConfigureAwait(false))
+        try
         {
+            // One connection lives in one shard: the first.
+            var host = hosts[0];
             output.WriteLine($"connecting to {remote} from {host.Address} via {request.Describe(host.Link)}");
             SynAckConnection c;
             try
             {
                 c = await host.ConnectAsync(remote, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException or IOException)
             {
                 output.WriteLine($"connection {host.Address} -> {remote} end={ServeCommand.Describe(e)}");
                 return 1;
             }
             return await TransferAsync(c, request.Seed, sendBytes, sha, output, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var h in hosts)
+                await h.DisposeAsync().ConfigureAwait(false);
         }
     }
 

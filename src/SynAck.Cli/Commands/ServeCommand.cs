@@ -49,10 +49,10 @@ internal static class ServeCommand
             return Usage.Fail(error, problem);
 
         string mode = echo ? "echo" : discard ? "discard" : "http";
-        SynAckHost host;
+        IReadOnlyList<SynAckHost> hosts;
         try
         {
-            host = request.OpenHost();
+            hosts = request.OpenHosts();
         }
         catch (Exception e) when (e is UnauthorizedAccessException or InvalidOperationException or IOException or ArgumentException)
         {
@@ -61,16 +61,21 @@ internal static class ServeCommand
         }
 
         int failures = 0;
-        await using (host.ConfigureAwait(false))
+        try
         {
-            var listener = host.Listen((ushort)port);
-            output.WriteLine($"listening on {new IPEndPoint(host.Address.ToIPAddress(), port)} ({mode}) via {request.Describe(host.Link)}");
+            // A listener in every shard: each accepts the connections whose flows it owns.
+            var listeners = hosts.Select(h => h.Listen((ushort)port)).ToArray();
+            output.WriteLine($"listening on {new IPEndPoint(hosts[0].Address.ToIPAddress(), port)} ({mode}) via {request.Describe(hosts[0].Link)}");
             var running = new List<Task<bool>>();
+            var accepts = listeners.Select(l => l.AcceptAsync(ct).AsTask()).ToArray();
             try
             {
                 for (int accepted = 0; count == 0 || accepted < count; accepted++)
                 {
-                    var connection = await listener.AcceptAsync(ct).ConfigureAwait(false);
+                    var done = await Task.WhenAny(accepts).ConfigureAwait(false);
+                    int i = Array.IndexOf(accepts, done);
+                    var connection = await done.ConfigureAwait(false);
+                    accepts[i] = listeners[i].AcceptAsync(ct).AsTask();
                     running.Add(Task.Run(() => HandleAsync(connection, mode, sha, output, ct), CancellationToken.None));
                 }
             }
@@ -90,7 +95,15 @@ internal static class ServeCommand
                 if (!await t.ConfigureAwait(false))
                     failures++;
             }
-            listener.Dispose();
+            foreach (var l in listeners)
+                l.Dispose();
+            if (hosts.Count > 1)
+                output.WriteLine($"shards={hosts.Count} handed-over={string.Join('/', hosts.Select(h => h.PacketsForwarded))} received={string.Join('/', hosts.Select(h => h.Link.Counters.PacketsReceived))}");
+        }
+        finally
+        {
+            foreach (var h in hosts)
+                await h.DisposeAsync().ConfigureAwait(false);
         }
         return failures == 0 ? 0 : 1;
     }
@@ -181,6 +194,7 @@ internal static class ServeCommand
         private readonly Option<string?> _kernel = new("--kernel-address") { Description = "the kernel side's address and prefix (default 198.18.0.1/24, or 2001:2::1/64 when SynAck's address is IPv6)", HelpName = "CIDR" };
         private readonly Option<string?> _address = new("--address") { Description = "SynAck's own address, IPv4 or IPv6 (default 198.18.0.2, or 2001:2::2 when the kernel's address is IPv6)", HelpName = "ADDRESS" };
         private readonly Option<int> _mtu = new("--mtu") { Description = "the TUN device's MTU (68-65535, 1280 or more for IPv6; default: the kernel's, 1500)", DefaultValueFactory = _ => 0 };
+        private readonly Option<int> _shards = new("--shards") { Description = "stack shards, one per queue of a multi-queue TUN device and one thread each (1-64)", DefaultValueFactory = _ => 1 };
         private readonly Option<bool> _noOffload = new("--no-offload") { Description = "open the TUN device without segmentation and checksum offload (one packet per read and write)" };
         private readonly Option<string?> _pcap = new("--pcap") { Description = "write the packets on the TUN link to FILE as pcapng", HelpName = "FILE" };
         private readonly Option<double> _loss = new("--loss") { Description = "probability of losing a packet, each direction", DefaultValueFactory = _ => 0.0 };
@@ -190,17 +204,17 @@ internal static class ServeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _mtu, _noOffload, _pcap, _loss, _dup, _reorder, _seed])
+            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _mtu, _shards, _noOffload, _pcap, _loss, _dup, _reorder, _seed])
                 command.Options.Add(o);
         }
 
         public TunRequest Read(ParseResult r) => new(r.GetValue(_tun), r.GetValue(_netns), r.GetValue(_kernel), r.GetValue(_address),
-            r.GetValue(_mtu), !r.GetValue(_noOffload), r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
+            r.GetValue(_mtu), r.GetValue(_shards), !r.GetValue(_noOffload), r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
     }
 
     /// <summary>What the TUN options asked for. <see cref="KernelAddress"/> and <see cref="Address"/> are null when not
     /// given: each then follows the other's IP version (198.18.0.1/24 and 198.18.0.2, or 2001:2::1/64 and 2001:2::2).</summary>
-    internal sealed record TunRequest(string? Tun, string? Netns, string? KernelAddress, string? Address, int Mtu, bool Offload, string? Pcap,
+    internal sealed record TunRequest(string? Tun, string? Netns, string? KernelAddress, string? Address, int Mtu, int Shards, bool Offload, string? Pcap,
         double Loss, double Dup, double Reorder, ulong Seed)
     {
         private const string DefaultKernelV4 = "198.18.0.1/24";
@@ -241,6 +255,10 @@ internal static class ServeCommand
                 return $"--kernel-address and --address are both {a}";
             if (Mtu != 0 && (Mtu is < 68 or > 65535 || (a.IsV6 && Mtu < 1280)))
                 return $"--mtu {Mtu} is not an MTU ({(a.IsV6 ? "1280" : "68")}-65535)";
+            if (Shards is < 1 or > 64)
+                return $"--shards {Shards} is not a shard count (1-64)";
+            if (Shards > 1 && (Pcap is not null || HasFaults))
+                return "--shards above 1 cannot be combined with --pcap, --loss, --dup or --reorder";
             foreach (var (name, p) in (ReadOnlySpan<(string, double)>)[("--loss", Loss), ("--dup", Dup), ("--reorder", Reorder)])
             {
                 if (p is < 0 or >= 1 || double.IsNaN(p))
@@ -251,8 +269,19 @@ internal static class ServeCommand
 
         public bool HasFaults => Loss > 0 || Dup > 0 || Reorder > 0;
 
+        /// <summary>Creates the device and the hosts: one, or with <see cref="Shards"/> above 1 one per queue of a
+        /// multi-queue device (<see cref="SynAckHost.StartShards"/>).</summary>
+        public IReadOnlyList<SynAckHost> OpenHosts()
+        {
+            if (Shards == 1)
+                return [OpenHost()];
+            var queues = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [ResolvedKernelAddress], Mtu = Mtu, Offload = Offload }.OpenQueues(Shards);
+            var options = new SynAckHostOptions { Settings = new TcpSettings { Mtu = queues[0].Mtu }, Seed = Seed, CountRetransmissions = true };
+            return SynAckHost.StartShards(queues, OwnAddress, options);
+        }
+
         /// <summary>Creates the device (tap and fault injector around it as asked) and a host on it.</summary>
-        public SynAckHost OpenHost()
+        private SynAckHost OpenHost()
         {
             ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [ResolvedKernelAddress], Mtu = Mtu, Offload = Offload }.Open();
             try
@@ -275,7 +304,7 @@ internal static class ServeCommand
         }
 
         public string Describe(ILink link)
-            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {ResolvedKernelAddress}, mtu {link.Mtu}" + (Offload ? ", offload" : "")
+            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {ResolvedKernelAddress}, mtu {link.Mtu}" + (Offload ? ", offload" : "") + (Shards > 1 ? $", {Shards} shards" : "")
                 + (HasFaults ? string.Create(CultureInfo.InvariantCulture, $", faults loss={Loss} dup={Dup} reorder={Reorder}") : "")
                 + (Pcap is null ? "" : $", capture {Pcap}");
 

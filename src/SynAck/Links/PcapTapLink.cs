@@ -86,18 +86,9 @@ public sealed class PcapTapLink : ILink
     }
 
     /// <inheritdoc/>
+    /// <remarks>A super-packet from an offload link is captured whole, as tcpdump on the device shows it. This link
+    /// takes packets through the plain <see cref="TryReceive"/>, so their checksums are complete in the capture.</remarks>
     public int ReceiveSize => _inner.ReceiveSize;
-
-    /// <inheritdoc/>
-    public bool TryReceive(Span<byte> buffer, out int length, out bool checksumVerified)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_inner.TryReceive(buffer, out length, out checksumVerified))
-            return false;
-        // A super-packet from an offload link is captured as it came, as tcpdump on the device shows it.
-        Writer.WritePacket(InterfaceId, NowNanoseconds(), buffer[..length], PacketDirection.Inbound);
-        return true;
-    }
 
     /// <inheritdoc/>
     public void EndBatch() => _inner.EndBatch();

@@ -59,7 +59,40 @@ public sealed unsafe partial class TunLink : ILink
     /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
     /// <exception cref="UnauthorizedAccessException">Not allowed to create the device (needs CAP_NET_ADMIN: run as root).</exception>
     /// <exception cref="IOException">The device could not be opened or configured (the reason is in the message).</exception>
-    public static TunLink Open(string? name = null, int mtu = 0, bool offload = false)
+    public static TunLink Open(string? name = null, int mtu = 0, bool offload = false) => OpenQueue(name, mtu, offload, multiQueue: false);
+
+    /// <summary>
+    /// Creates a multi-queue TUN device (<c>IFF_MULTI_QUEUE</c>) with <paramref name="count"/> queues: one link per
+    /// queue, all on the same device, each with its own descriptor. The kernel spreads the packets it routes into the
+    /// device over the queues by flow (see <c>SynAckHost.StartShards</c>); a packet may be sent on any queue.
+    /// </summary>
+    /// <param name="name">The device name; null or empty lets the kernel pick <c>tunN</c>.</param>
+    /// <param name="count">Queues (1 to 64).</param>
+    /// <param name="mtu">The MTU to set; 0 keeps the device's.</param>
+    /// <param name="offload">Segmentation and checksum offload on every queue.</param>
+    /// <exception cref="UnauthorizedAccessException">Not allowed to create the device (run as root).</exception>
+    /// <exception cref="IOException">The device could not be opened or configured.</exception>
+    public static TunLink[] OpenQueues(string? name, int count, int mtu = 0, bool offload = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 64);
+        var queues = new List<TunLink>(count);
+        try
+        {
+            queues.Add(OpenQueue(name, mtu, offload, multiQueue: true));
+            for (int i = 1; i < count; i++)
+                queues.Add(OpenQueue(queues[0].Name, 0, offload, multiQueue: true));
+            return [.. queues];
+        }
+        catch
+        {
+            foreach (var q in queues)
+                q.Dispose();
+            throw;
+        }
+    }
+
+    private static TunLink OpenQueue(string? name, int mtu, bool offload, bool multiQueue)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("TUN links need Linux (/dev/net/tun)");
@@ -77,7 +110,7 @@ public sealed unsafe partial class TunLink : ILink
             var ifr = stackalloc byte[Libc.IfReqSize];
             new Span<byte>(ifr, Libc.IfReqSize).Clear();
             Encoding.UTF8.GetBytes(name, new Span<byte>(ifr, Libc.IfNameSize - 1));
-            *(short*)(ifr + Libc.IfNameSize) = (short)(Libc.IffTun | Libc.IffNoPi | (offload ? Libc.IffVnetHdr : 0));
+            *(short*)(ifr + Libc.IfNameSize) = (short)(Libc.IffTun | Libc.IffNoPi | (offload ? Libc.IffVnetHdr : 0) | (multiQueue ? Libc.IffMultiQueue : 0));
             if (Libc.Ioctl(tun, Libc.TunSetIff, ifr) != 0)
                 throw SetIffError(Marshal.GetLastPInvokeError(), name);
             var actualName = ReadName(ifr);

@@ -89,8 +89,11 @@ public sealed partial class SynAckHost
     {
         bool v6 = _stack.Address.IsV6;
         // With offload a packet may be a 64 KiB super-packet, delivered whole: TCP takes any in-window segment.
+        DeliverForwarded(now);
         while (_link.TryReceive(_receiveBuffer, out int length, out bool checksumVerified))
         {
+            if (_group is not null && TryForward(_receiveBuffer.AsSpan(0, length), checksumVerified))
+                continue;
             // The stack speaks one IP version; the kernel's chatter in the other (router solicitations) is not for it.
             if (length == 0 || (_receiveBuffer[0] >> 4) != (v6 ? 6 : 4))
             {
@@ -194,7 +197,7 @@ public sealed partial class SynAckHost
         }
         try
         {
-            attempt.Handle = _stack.Connect(attempt.Remote, attempt.RemotePort, now);
+            attempt.Handle = _stack.Connect(attempt.Remote, attempt.RemotePort, now, ChooseLocalPort(attempt));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

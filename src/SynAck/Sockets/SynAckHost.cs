@@ -40,8 +40,15 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <param name="address">The stack's own address; packets to other addresses are dropped.</param>
     /// <param name="options">Settings, clock and seed; defaults when null.</param>
     public SynAckHost(ILink link, IpAddress address, SynAckHostOptions? options = null)
+        : this(link, address, options, null, 0)
+    {
+    }
+
+    private SynAckHost(ILink link, IpAddress address, SynAckHostOptions? options, ShardGroup? group, int shard)
     {
         ArgumentNullException.ThrowIfNull(link);
+        _group = group;
+        _shard = shard;
         _link = link;
         _options = options ?? new SynAckHostOptions();
         _time = _options.TimeProvider ?? TimeProvider.System;
@@ -52,7 +59,9 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         _startTimestamp = _time.GetTimestamp();
         _receiveBuffer = new byte[Math.Max(link.ReceiveSize, 1500)];
         _sink = new LinkSink(link);
-        _thread = new Thread(Run) { IsBackground = true, Name = _options.ThreadName };
+        _portRandom = seed ^ 0x9E3779B97F4A7C15UL;
+        _thread = new Thread(Run) { IsBackground = true, Name = group is null ? _options.ThreadName : $"{_options.ThreadName}-{shard}" };
+        group?.Set(shard, this);
         _thread.Start();
     }
 
@@ -80,6 +89,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
         var listener = new SynAckListener(this, port);
         // Listening must be in place when Listen returns, so a client started right after is not refused.
+        _group?.MarkListening(port);
         InvokeAsync(s =>
         {
             s.Listen(port, backlog);

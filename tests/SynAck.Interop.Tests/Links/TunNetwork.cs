@@ -29,7 +29,9 @@ internal sealed class TunNetwork : IDisposable
     /// offload on (off by default, so packets are what the kernel put on a wire); the suite passes either way.</summary>
     public static bool OffloadFromEnvironment => Environment.GetEnvironmentVariable("SYNACK_TUN_OFFLOAD") == "1";
 
-    public static TunNetwork Create(int mtu = 0)
+    /// <param name="mtu">The device MTU; 0 keeps 1500.</param>
+    /// <param name="offload">Segmentation and checksum offload; null takes <see cref="OffloadFromEnvironment"/>.</param>
+    public static TunNetwork Create(int mtu = 0, bool? offload = null)
     {
         var ns = NetNamespace.Create();
         try
@@ -43,7 +45,7 @@ internal sealed class TunNetwork : IDisposable
                 CreateNamespace = false,
                 KernelAddresses = ["198.18.0.1/24"],
                 Mtu = mtu,
-                Offload = OffloadFromEnvironment,
+                Offload = offload ?? OffloadFromEnvironment,
             }.Open();
             return new TunNetwork(ns, link);
         }
