@@ -96,6 +96,22 @@ public sealed partial class CliIpv6AndLinkGoneTests
         Assert.Matches(@"^error: TUN device \S+ went away \(deleted, or its network namespace was removed\): .*errno 77\)$", line);
     }
 
+    [Theory]
+    [InlineData("error: --mtu 50 is not an MTU (68-65535)", "serve", "--port", "80", "--echo", "--mtu", "50")]
+    [InlineData("error: --mtu 1000 is not an MTU (1280-65535)", "serve", "--port", "80", "--echo", "--address", "2001:2::2", "--mtu", "1000")]
+    [InlineData("error: --kernel-address 198.18.0.1/24 and --address 2001:2::2 are of different IP versions", "serve", "--port", "80", "--echo", "--kernel-address", "198.18.0.1/24", "--address", "2001:2::2")]
+    [InlineData("error: --to [2001:2::1]:80 and --address 198.18.0.2 are of different IP versions", "connect", "--to", "[2001:2::1]:80", "--address", "198.18.0.2")]
+    [InlineData("error: --shards 0 is not a shard count (1-64)", "connect", "--to", "198.18.0.1:80", "--shards", "0")]
+    [InlineData("error: --shards above 1 cannot be combined with --pcap, --loss, --dup or --reorder", "serve", "--port", "80", "--echo", "--shards", "2", "--loss", "0.1")]
+    public async Task BadTunArgumentsGiveOneLineAndExitCode2(string expected, params string[] args)
+    {
+        using var p = CliTests.StartCli(args);
+        var stderr = await p.StandardError.ReadToEndAsync(Ct).WaitAsync(Limit, Ct);
+        await p.WaitForExitAsync(Ct).WaitAsync(Limit, Ct);
+        Assert.Equal(2, p.ExitCode);
+        Assert.Equal(expected, stderr.Trim());
+    }
+
     [GeneratedRegex(@"sha256-sent=([0-9a-f]{64})")]
     private static partial Regex SentDigest();
 }
