@@ -85,7 +85,9 @@ internal static class ConnectCommand
             var send = Task.Run(async () =>
             {
                 var payload = new Payload(seed);
-                var chunk = new byte[64 * 1024];
+                // Large writes: each write is a hop to the host's loop and back, so a write that fills the whole send
+                // buffer keeps it full across the hop (64 KiB writes left the link idle between them).
+                var chunk = new byte[Transfer.ChunkSize];
                 for (long left = sendBytes; left > 0;)
                 {
                     int n = (int)Math.Min(left, chunk.Length);
@@ -96,7 +98,7 @@ internal static class ConnectCommand
                 }
                 c.CompleteWrites();
             }, ct);
-            var buffer = new byte[64 * 1024];
+            var buffer = new byte[Transfer.ChunkSize];
             int got;
             while ((got = await c.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
                 received?.AppendData(buffer, 0, got);

@@ -116,7 +116,7 @@ internal static class ServeCommand
         bool ok = true;
         try
         {
-            var buffer = new byte[64 * 1024];
+            var buffer = new byte[Transfer.ChunkSize];
             if (mode == "http")
                 await ServeHttpAsync(c, buffer, ct).ConfigureAwait(false);
             else

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace SynAck.Links;
 
 /// <summary>
@@ -103,59 +101,6 @@ public sealed unsafe partial class TunLink
             length = n;
             Counters.OnReceived(n);
             return true;
-        }
-    }
-
-    /// <summary>Reads one frame: its virtio header, and the packet into <paramref name="target"/>; returns the packet's
-    /// length, or -1 when nothing is waiting.</summary>
-    private int ReadFrame(Span<byte> target, out VirtioNetHeader header)
-    {
-        var raw = stackalloc byte[VirtioNetHeader.Size];
-        var iov = stackalloc Libc.IoVec[2];
-        while (true)
-        {
-            nint n;
-            fixed (byte* p = target)
-            {
-                iov[0] = new Libc.IoVec { Base = raw, Length = VirtioNetHeader.Size };
-                iov[1] = new Libc.IoVec { Base = p, Length = (nuint)target.Length };
-                n = Libc.Readv(_tun, iov, 2);
-            }
-            if (n >= VirtioNetHeader.Size)
-            {
-                header = VirtioNetHeader.Read(new ReadOnlySpan<byte>(raw, VirtioNetHeader.Size));
-                return (int)n - VirtioNetHeader.Size;
-            }
-            var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == Libc.EIntr || n > 0)
-                continue;
-            header = default;
-            if (n == 0 || errno == Libc.EAgain)
-                return -1;
-            throw Fail("reading", errno);
-        }
-    }
-
-    private bool ReadPlain(Span<byte> buffer, out int length)
-    {
-        while (true)
-        {
-            nint n;
-            fixed (byte* p = buffer)
-                n = Libc.Read(_tun, p, (nuint)buffer.Length);
-            if (n > 0)
-            {
-                length = (int)n;
-                Counters.OnReceived(length);
-                return true;
-            }
-            var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == Libc.EIntr)
-                continue;
-            length = 0;
-            if (n == 0 || errno == Libc.EAgain)
-                return false;
-            throw Fail("reading", errno);
         }
     }
 }

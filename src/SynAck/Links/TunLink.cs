@@ -175,54 +175,6 @@ public sealed unsafe partial class TunLink : ILink
         return Write(frame, packet, packet.Length);
     }
 
-    /// <summary>Writes one frame (the packet, after a virtio header with offload) and counts <paramref name="counted"/>
-    /// bytes sent; false (counted as refused) when the device has no room or refuses the packet.</summary>
-    private bool Write(ReadOnlySpan<byte> frame, int counted) => Write(frame, default, counted);
-
-    /// <summary>Writes <paramref name="first"/> then <paramref name="second"/> as one frame (<c>writev</c>).</summary>
-    private bool Write(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, int counted)
-    {
-        int total = first.Length + second.Length;
-        var iov = stackalloc Libc.IoVec[2];
-        while (true)
-        {
-            nint n;
-            fixed (byte* a = first)
-            fixed (byte* b = second)
-            {
-                if (second.IsEmpty)
-                    n = Libc.Write(_tun, a, (nuint)first.Length);
-                else
-                {
-                    iov[0] = new Libc.IoVec { Base = a, Length = (nuint)first.Length };
-                    iov[1] = new Libc.IoVec { Base = b, Length = (nuint)second.Length };
-                    n = Libc.Writev(_tun, iov, 2);
-                }
-            }
-            if (n == total)
-            {
-                if (counted > 0)
-                    Counters.OnSent(counted);
-                return true;
-            }
-            var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == Libc.EIntr)
-                continue;
-            // EAGAIN/ENOBUFS: no room now. EIO: the device is down. EINVAL: not an IP packet
-            // (a corrupted version nibble). All are a dropped packet, not a broken link.
-            if (n >= 0 || errno is Libc.EAgain or Libc.ENoBufs or Libc.EIo or Libc.EInval)
-            {
-                Counters.OnSendRefused();
-                return false;
-            }
-            // Anything else (EBADFD: the device was deleted under us) ends the link. Not thrown from here: a send
-            // runs inside the stack's poll, which should finish; the next Wait or TryReceive reports the failure.
-            Fail("writing to", errno);
-            Counters.OnSendRefused();
-            return false;
-        }
-    }
-
     /// <inheritdoc/>
     /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
     public LinkWaitResult Wait(TimeSpan timeout, CancellationToken cancellationToken = default)
