@@ -49,10 +49,10 @@ internal static class ServeCommand
             return Usage.Fail(error, problem);
 
         string mode = echo ? "echo" : discard ? "discard" : "http";
-        SynAckHost host;
+        IReadOnlyList<SynAckHost> hosts;
         try
         {
-            host = request.OpenHost();
+            hosts = request.OpenHosts();
         }
         catch (Exception e) when (e is UnauthorizedAccessException or InvalidOperationException or IOException or ArgumentException)
         {
@@ -61,16 +61,21 @@ internal static class ServeCommand
         }
 
         int failures = 0;
-        await using (host.ConfigureAwait(false))
+        try
         {
-            var listener = host.Listen((ushort)port);
-            output.WriteLine($"listening on {host.Address}:{port} ({mode}) via {request.Describe(host.Link)}");
+            // A listener in every shard: each accepts the connections whose flows it owns.
+            var listeners = hosts.Select(h => h.Listen((ushort)port)).ToArray();
+            output.WriteLine($"listening on {new IPEndPoint(hosts[0].Address.ToIPAddress(), port)} ({mode}) via {request.Describe(hosts[0].Link)}");
             var running = new List<Task<bool>>();
+            var accepts = listeners.Select(l => l.AcceptAsync(ct).AsTask()).ToArray();
             try
             {
                 for (int accepted = 0; count == 0 || accepted < count; accepted++)
                 {
-                    var connection = await listener.AcceptAsync(ct).ConfigureAwait(false);
+                    var done = await Task.WhenAny(accepts).ConfigureAwait(false);
+                    int i = Array.IndexOf(accepts, done);
+                    var connection = await done.ConfigureAwait(false);
+                    accepts[i] = listeners[i].AcceptAsync(ct).AsTask();
                     running.Add(Task.Run(() => HandleAsync(connection, mode, sha, output, ct), CancellationToken.None));
                 }
             }
@@ -78,24 +83,40 @@ internal static class ServeCommand
             {
                 // Ctrl+C: stop accepting; the connections running are aborted when the host stops.
             }
+            catch (IOException e)
+            {
+                // The link went away (device deleted, namespace removed): the host has stopped and every connection
+                // fails with the same reason, each reporting its own line.
+                error.WriteLine("error: " + e.Message);
+                failures++;
+            }
             foreach (var t in running)
             {
                 if (!await t.ConfigureAwait(false))
                     failures++;
             }
-            listener.Dispose();
+            foreach (var l in listeners)
+                l.Dispose();
+            if (hosts.Count > 1)
+                output.WriteLine($"shards={hosts.Count} handed-over={string.Join('/', hosts.Select(h => h.PacketsForwarded))} received={string.Join('/', hosts.Select(h => h.Link.Counters.PacketsReceived))}");
+        }
+        finally
+        {
+            foreach (var h in hosts)
+                await h.DisposeAsync().ConfigureAwait(false);
         }
         return failures == 0 ? 0 : 1;
     }
 
     private static async Task<bool> HandleAsync(SynAckConnection c, string mode, bool sha, TextWriter output, CancellationToken ct)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Hashing costs more than moving the bytes: only when asked.
+        using var hash = sha ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         string end = "closed";
         bool ok = true;
         try
         {
-            var buffer = new byte[64 * 1024];
+            var buffer = new byte[Transfer.ChunkSize];
             if (mode == "http")
                 await ServeHttpAsync(c, buffer, ct).ConfigureAwait(false);
             else
@@ -103,7 +124,7 @@ internal static class ServeCommand
                 int n;
                 while ((n = await c.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
                 {
-                    hash.AppendData(buffer, 0, n);
+                    hash?.AppendData(buffer, 0, n);
                     if (mode == "echo")
                         await c.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
                 }
@@ -116,7 +137,7 @@ internal static class ServeCommand
             (end, ok) = (Describe(e), false);
         }
         await c.DisposeAsync().ConfigureAwait(false);
-        string digest = sha ? " sha256-received=" + Convert.ToHexStringLower(hash.GetHashAndReset()) : "";
+        string digest = hash is null ? "" : " sha256-received=" + Convert.ToHexStringLower(hash.GetHashAndReset());
         lock (output)
             output.WriteLine($"connection {c.RemoteEndPoint} -> {c.LocalEndPoint} received={c.BytesRead} sent={c.BytesWritten} end={end} retransmissions={c.Retransmissions}{digest}");
         return ok;
@@ -170,8 +191,11 @@ internal static class ServeCommand
     {
         private readonly Option<string?> _tun = new("--tun") { Description = "the TUN device name (default: the kernel picks tunN)", HelpName = "NAME" };
         private readonly Option<string?> _netns = new("--netns") { Description = "network namespace for the kernel side (created when missing); without it the current one is configured", HelpName = "NS" };
-        private readonly Option<string> _kernel = new("--kernel-address") { Description = "the kernel side's address and prefix", DefaultValueFactory = _ => "198.18.0.1/24", HelpName = "CIDR" };
-        private readonly Option<string> _address = new("--address") { Description = "SynAck's own address", DefaultValueFactory = _ => "198.18.0.2" };
+        private readonly Option<string?> _kernel = new("--kernel-address") { Description = "the kernel side's address and prefix (default 198.18.0.1/24, or 2001:2::1/64 when SynAck's address is IPv6)", HelpName = "CIDR" };
+        private readonly Option<string?> _address = new("--address") { Description = "SynAck's own address, IPv4 or IPv6 (default 198.18.0.2, or 2001:2::2 when the kernel's address is IPv6)", HelpName = "ADDRESS" };
+        private readonly Option<int> _mtu = new("--mtu") { Description = "the TUN device's MTU (68-65535, 1280 or more for IPv6; default: the kernel's, 1500)", DefaultValueFactory = _ => 0 };
+        private readonly Option<int> _shards = new("--shards") { Description = "stack shards, one per queue of a multi-queue TUN device and one thread each (1-64)", DefaultValueFactory = _ => 1 };
+        private readonly Option<bool> _noOffload = new("--no-offload") { Description = "open the TUN device without segmentation and checksum offload (one packet per read and write)" };
         private readonly Option<string?> _pcap = new("--pcap") { Description = "write the packets on the TUN link to FILE as pcapng", HelpName = "FILE" };
         private readonly Option<double> _loss = new("--loss") { Description = "probability of losing a packet, each direction", DefaultValueFactory = _ => 0.0 };
         private readonly Option<double> _dup = new("--dup") { Description = "probability of duplicating a packet, each direction", DefaultValueFactory = _ => 0.0 };
@@ -180,24 +204,61 @@ internal static class ServeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _pcap, _loss, _dup, _reorder, _seed])
+            foreach (var o in (Option[])[_tun, _netns, _kernel, _address, _mtu, _shards, _noOffload, _pcap, _loss, _dup, _reorder, _seed])
                 command.Options.Add(o);
         }
 
-        public TunRequest Read(ParseResult r) => new(r.GetValue(_tun), r.GetValue(_netns), r.GetValue(_kernel)!, r.GetValue(_address)!,
-            r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
+        public TunRequest Read(ParseResult r) => new(r.GetValue(_tun), r.GetValue(_netns), r.GetValue(_kernel), r.GetValue(_address),
+            r.GetValue(_mtu), r.GetValue(_shards), !r.GetValue(_noOffload), r.GetValue(_pcap), r.GetValue(_loss), r.GetValue(_dup), r.GetValue(_reorder), r.GetValue(_seed));
     }
 
-    /// <summary>What the TUN options asked for.</summary>
-    internal sealed record TunRequest(string? Tun, string? Netns, string KernelAddress, string Address, string? Pcap,
+    /// <summary>What the TUN options asked for. <see cref="KernelAddress"/> and <see cref="Address"/> are null when not
+    /// given: each then follows the other's IP version (198.18.0.1/24 and 198.18.0.2, or 2001:2::1/64 and 2001:2::2).</summary>
+    internal sealed record TunRequest(string? Tun, string? Netns, string? KernelAddress, string? Address, int Mtu, int Shards, bool Offload, string? Pcap,
         double Loss, double Dup, double Reorder, ulong Seed)
     {
+        private const string DefaultKernelV4 = "198.18.0.1/24";
+        private const string DefaultKernelV6 = "2001:2::1/64";
+        private const string DefaultAddressV4 = "198.18.0.2";
+        private const string DefaultAddressV6 = "2001:2::2";
+
+        /// <summary>The IP version a peer address (such as connect's --to) asks for when neither address was given.</summary>
+        public bool? PreferV6 { get; init; }
+
+        /// <summary>SynAck's address after defaults (valid once <see cref="Validate"/> returned null).</summary>
+        public IpAddress OwnAddress => IpAddress.Parse(ResolvedAddress);
+
+        /// <summary>The kernel side's address and prefix after defaults.</summary>
+        public string ResolvedKernelAddress => KernelAddress ?? (IsV6 ? DefaultKernelV6 : DefaultKernelV4);
+
+        private string ResolvedAddress => Address ?? (IsV6 ? DefaultAddressV6 : DefaultAddressV4);
+
+        /// <summary>The version both sides speak: the one of whichever address was given, else the peer's.</summary>
+        private bool IsV6 => Address is not null ? Address.Contains(':', StringComparison.Ordinal)
+            : KernelAddress is not null ? KernelAddress.Contains(':', StringComparison.Ordinal)
+            : PreferV6 ?? false;
+
         public string? Validate()
         {
-            if (!IpAddress.TryParse(Address, out var a) || a.IsV6)
-                return $"--address '{Address}' is not an IPv4 address";
-            if (!KernelAddress.Contains('/', StringComparison.Ordinal))
-                return $"--kernel-address '{KernelAddress}' needs a prefix length, such as 198.18.0.1/24";
+            if (!IpAddress.TryParse(ResolvedAddress, out var a))
+                return $"--address '{Address}' is not an IPv4 or IPv6 address";
+            int slash = ResolvedKernelAddress.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0)
+                return $"--kernel-address '{KernelAddress}' needs a prefix length, such as {(a.IsV6 ? DefaultKernelV6 : DefaultKernelV4)}";
+            if (!IpAddress.TryParse(ResolvedKernelAddress[..slash], out var k)
+                || !int.TryParse(ResolvedKernelAddress.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int prefix)
+                || prefix > (k.IsV6 ? 128 : 32))
+                return $"--kernel-address '{KernelAddress}' is not an address with a prefix length, such as {(a.IsV6 ? DefaultKernelV6 : DefaultKernelV4)}";
+            if (k.IsV6 != a.IsV6)
+                return $"--kernel-address {ResolvedKernelAddress} and --address {ResolvedAddress} are of different IP versions";
+            if (k == a)
+                return $"--kernel-address and --address are both {a}";
+            if (Mtu != 0 && (Mtu is < 68 or > 65535 || (a.IsV6 && Mtu < 1280)))
+                return $"--mtu {Mtu} is not an MTU ({(a.IsV6 ? "1280" : "68")}-65535)";
+            if (Shards is < 1 or > 64)
+                return $"--shards {Shards} is not a shard count (1-64)";
+            if (Shards > 1 && (Pcap is not null || HasFaults))
+                return "--shards above 1 cannot be combined with --pcap, --loss, --dup or --reorder";
             foreach (var (name, p) in (ReadOnlySpan<(string, double)>)[("--loss", Loss), ("--dup", Dup), ("--reorder", Reorder)])
             {
                 if (p is < 0 or >= 1 || double.IsNaN(p))
@@ -208,10 +269,21 @@ internal static class ServeCommand
 
         public bool HasFaults => Loss > 0 || Dup > 0 || Reorder > 0;
 
-        /// <summary>Creates the device (tap and fault injector around it as asked) and a host on it.</summary>
-        public SynAckHost OpenHost()
+        /// <summary>Creates the device and the hosts: one, or with <see cref="Shards"/> above 1 one per queue of a
+        /// multi-queue device (<see cref="SynAckHost.StartShards"/>).</summary>
+        public IReadOnlyList<SynAckHost> OpenHosts()
         {
-            ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [KernelAddress] }.Open();
+            if (Shards == 1)
+                return [OpenHost()];
+            var queues = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [ResolvedKernelAddress], Mtu = Mtu, Offload = Offload }.OpenQueues(Shards);
+            var options = new SynAckHostOptions { Settings = new TcpSettings { Mtu = queues[0].Mtu }, Seed = Seed, CountRetransmissions = true };
+            return SynAckHost.StartShards(queues, OwnAddress, options);
+        }
+
+        /// <summary>Creates the device (tap and fault injector around it as asked) and a host on it.</summary>
+        private SynAckHost OpenHost()
+        {
+            ILink link = new TunSetup { DeviceName = Tun, Namespace = Netns, KernelAddresses = [ResolvedKernelAddress], Mtu = Mtu, Offload = Offload }.Open();
             try
             {
                 if (Pcap is not null)
@@ -222,7 +294,7 @@ internal static class ServeCommand
                     link = new FaultInjectingLink(link, faults, faults, Seed);
                 }
                 var settings = new TcpSettings { Mtu = link.Mtu };
-                return new SynAckHost(link, IpAddress.Parse(Address), new SynAckHostOptions { Settings = settings, Seed = Seed, CountRetransmissions = true });
+                return new SynAckHost(link, OwnAddress, new SynAckHostOptions { Settings = settings, Seed = Seed, CountRetransmissions = true });
             }
             catch
             {
@@ -232,7 +304,7 @@ internal static class ServeCommand
         }
 
         public string Describe(ILink link)
-            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {KernelAddress}"
+            => $"tun {link.Name}" + (Netns is null ? " in this namespace" : $" in netns {Netns}") + $", kernel {ResolvedKernelAddress}, mtu {link.Mtu}" + (Offload ? ", offload" : "") + (Shards > 1 ? $", {Shards} shards" : "")
                 + (HasFaults ? string.Create(CultureInfo.InvariantCulture, $", faults loss={Loss} dup={Dup} reorder={Reorder}") : "")
                 + (Pcap is null ? "" : $", capture {Pcap}");
 

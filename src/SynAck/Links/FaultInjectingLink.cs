@@ -193,6 +193,9 @@ public sealed class FaultInjectingLink : ILink
     /// <inheritdoc/>
     public void Wake() => _inner.Wake();
 
+    /// <inheritdoc/>
+    public void EndBatch() => _inner.EndBatch();
+
     /// <summary>Drops every held packet and disposes the inner link unless asked to leave it open.</summary>
     public void Dispose()
     {

@@ -26,6 +26,14 @@ internal static unsafe partial class Libc
     public const nuint TunSetIff = 0x400454ca;
     public const short IffTun = 0x0001;
     public const short IffNoPi = 0x1000;
+    public const short IffMultiQueue = 0x0100;
+    public const short IffVnetHdr = 0x4000;
+
+    // _IOW('T', 208, unsigned int): which offloads this reader takes (the device's TSO/checksum features follow).
+    public const nuint TunSetOffload = 0x400454d0;
+    public const uint TunFCsum = 0x01;
+    public const uint TunFTso4 = 0x02;
+    public const uint TunFTso6 = 0x04;
 
     // <linux/sockios.h>
     public const nuint SiocGIfMtu = 0x8921;
@@ -44,6 +52,7 @@ internal static unsafe partial class Libc
     public const int EBusy = 16;
     public const int ENoDev = 19;
     public const int EInval = 22;
+    public const int EBadFd = 77;
     public const int ENoBufs = 105;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -52,6 +61,13 @@ internal static unsafe partial class Libc
         public int Fd;
         public short Events;
         public short Revents;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -75,6 +91,15 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(FileDescriptorHandle fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(FileDescriptorHandle fd, nuint request, nuint argument);
+
+    [LibraryImport("libc", EntryPoint = "readv", SetLastError = true)]
+    public static partial nint Readv(FileDescriptorHandle fd, IoVec* vectors, int count);
+
+    [LibraryImport("libc", EntryPoint = "writev", SetLastError = true)]
+    public static partial nint Writev(FileDescriptorHandle fd, IoVec* vectors, int count);
 
     [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initialValue, int flags);

@@ -86,6 +86,14 @@ public sealed class PcapTapLink : ILink
     }
 
     /// <inheritdoc/>
+    /// <remarks>A super-packet from an offload link is captured whole, as tcpdump on the device shows it. This link
+    /// takes packets through the plain <see cref="TryReceive"/>, so their checksums are complete in the capture.</remarks>
+    public int ReceiveSize => _inner.ReceiveSize;
+
+    /// <inheritdoc/>
+    public void EndBatch() => _inner.EndBatch();
+
+    /// <inheritdoc/>
     public bool TrySend(ReadOnlySpan<byte> packet)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

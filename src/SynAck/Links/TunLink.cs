@@ -16,20 +16,26 @@ namespace SynAck.Links;
 /// <see cref="TunSetup"/> creates, moves and configures a device in one call.</para>
 /// <para>Needs CAP_NET_ADMIN (root) to create a device.</para>
 /// </remarks>
-public sealed unsafe class TunLink : ILink
+public sealed unsafe partial class TunLink : ILink
 {
     private const string CloneDevice = "/dev/net/tun";
 
     private readonly FileDescriptorHandle _tun;
     private readonly FileDescriptorHandle _wake;
     private volatile bool _disposed;
+    private LinkFailedException? _failure;
 
-    private TunLink(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu)
+    private TunLink(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, bool offload)
     {
         _tun = tun;
         _wake = wake;
         Name = name;
         Mtu = mtu;
+        if (offload)
+        {
+            _coalescer = new SegmentCoalescer();
+            _received = new byte[MaxSuperPacket];
+        }
     }
 
     /// <summary>The device name the kernel gave (or kept), such as <c>tun0</c>.</summary>
@@ -48,10 +54,45 @@ public sealed unsafe class TunLink : ILink
     /// </summary>
     /// <param name="name">The device name, at most 15 bytes; null or empty lets the kernel pick <c>tunN</c>.</param>
     /// <param name="mtu">The MTU to set (68 to 65535); 0 keeps the device's (1500 for a new one).</param>
+    /// <param name="offload">Open with <c>IFF_VNET_HDR</c> and <c>TUNSETOFFLOAD</c> (checksum, TSO for IPv4 and
+    /// IPv6): see <see cref="Offload"/>.</param>
     /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
     /// <exception cref="UnauthorizedAccessException">Not allowed to create the device (needs CAP_NET_ADMIN: run as root).</exception>
     /// <exception cref="IOException">The device could not be opened or configured (the reason is in the message).</exception>
-    public static TunLink Open(string? name = null, int mtu = 0)
+    public static TunLink Open(string? name = null, int mtu = 0, bool offload = false) => OpenQueue(name, mtu, offload, multiQueue: false);
+
+    /// <summary>
+    /// Creates a multi-queue TUN device (<c>IFF_MULTI_QUEUE</c>) with <paramref name="count"/> queues: one link per
+    /// queue, all on the same device, each with its own descriptor. The kernel spreads the packets it routes into the
+    /// device over the queues by flow (see <c>SynAckHost.StartShards</c>); a packet may be sent on any queue.
+    /// </summary>
+    /// <param name="name">The device name; null or empty lets the kernel pick <c>tunN</c>.</param>
+    /// <param name="count">Queues (1 to 64).</param>
+    /// <param name="mtu">The MTU to set; 0 keeps the device's.</param>
+    /// <param name="offload">Segmentation and checksum offload on every queue.</param>
+    /// <exception cref="UnauthorizedAccessException">Not allowed to create the device (run as root).</exception>
+    /// <exception cref="IOException">The device could not be opened or configured.</exception>
+    public static TunLink[] OpenQueues(string? name, int count, int mtu = 0, bool offload = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 64);
+        var queues = new List<TunLink>(count);
+        try
+        {
+            queues.Add(OpenQueue(name, mtu, offload, multiQueue: true));
+            for (int i = 1; i < count; i++)
+                queues.Add(OpenQueue(queues[0].Name, 0, offload, multiQueue: true));
+            return [.. queues];
+        }
+        catch
+        {
+            foreach (var q in queues)
+                q.Dispose();
+            throw;
+        }
+    }
+
+    private static TunLink OpenQueue(string? name, int mtu, bool offload, bool multiQueue)
     {
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("TUN links need Linux (/dev/net/tun)");
@@ -69,10 +110,14 @@ public sealed unsafe class TunLink : ILink
             var ifr = stackalloc byte[Libc.IfReqSize];
             new Span<byte>(ifr, Libc.IfReqSize).Clear();
             Encoding.UTF8.GetBytes(name, new Span<byte>(ifr, Libc.IfNameSize - 1));
-            *(short*)(ifr + Libc.IfNameSize) = Libc.IffTun | Libc.IffNoPi;
+            *(short*)(ifr + Libc.IfNameSize) = (short)(Libc.IffTun | Libc.IffNoPi | (offload ? Libc.IffVnetHdr : 0) | (multiQueue ? Libc.IffMultiQueue : 0));
             if (Libc.Ioctl(tun, Libc.TunSetIff, ifr) != 0)
                 throw SetIffError(Marshal.GetLastPInvokeError(), name);
             var actualName = ReadName(ifr);
+            // Offloads this reader takes: the device then advertises checksum offload and TSO, so the kernel hands
+            // over its TCP segments unsegmented (up to 64 KiB) with the checksum left partial.
+            if (offload && Libc.Ioctl(tun, Libc.TunSetOffload, (nuint)(Libc.TunFCsum | Libc.TunFTso4 | Libc.TunFTso6)) != 0)
+                throw new IOException($"TUNSETOFFLOAD on {actualName} failed: {Libc.Describe(Marshal.GetLastPInvokeError())}");
 
             if (mtu != 0)
                 DeviceMtu(actualName, Libc.SiocSIfMtu, mtu);
@@ -82,7 +127,7 @@ public sealed unsafe class TunLink : ILink
             if (wakeFd < 0)
                 throw new IOException("eventfd failed: " + Libc.Describe(Marshal.GetLastPInvokeError()));
             wake = new FileDescriptorHandle(wakeFd);
-            return new TunLink(tun, wake, actualName, deviceMtu);
+            return new TunLink(tun, wake, actualName, deviceMtu, offload);
         }
         catch
         {
@@ -93,70 +138,53 @@ public sealed unsafe class TunLink : ILink
     }
 
     /// <inheritdoc/>
-    public bool TryReceive(Span<byte> buffer, out int length)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (buffer.Length < Mtu)
-            throw new ArgumentException($"the buffer holds {buffer.Length} bytes, less than the MTU {Mtu}", nameof(buffer));
-        while (true)
-        {
-            nint n;
-            fixed (byte* p = buffer)
-                n = Libc.Read(_tun, p, (nuint)buffer.Length);
-            if (n > 0)
-            {
-                length = (int)n;
-                Counters.OnReceived(length);
-                return true;
-            }
-            var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == Libc.EIntr)
-                continue;
-            length = 0;
-            if (n == 0 || errno == Libc.EAgain)
-                return false;
-            throw new IOException($"reading TUN device {Name} failed: {Libc.Describe(errno)}");
-        }
-    }
+    /// <remarks>With offload a super-packet longer than <paramref name="buffer"/> is handed over as the segments it
+    /// stands for, one per call; any partial checksum is completed first.</remarks>
+    /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
+    public bool TryReceive(Span<byte> buffer, out int length) => Receive(buffer, out length, out _, completeChecksum: true);
+
+    /// <inheritdoc/>
+    /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
+    public bool TryReceive(Span<byte> buffer, out int length, out bool checksumVerified)
+        => Receive(buffer, out length, out checksumVerified, completeChecksum: false);
 
     /// <inheritdoc/>
     public bool TrySend(ReadOnlySpan<byte> packet)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (packet.IsEmpty || packet.Length > Mtu)
+        if (_failure is not null || packet.IsEmpty || packet.Length > Mtu)
         {
             Counters.OnSendRefused();
             return false;
         }
-        while (true)
+        if (_coalescer is null)
+            return Write(packet, packet.Length);
+        if (_coalescer.TryAppend(packet))
         {
-            nint n;
-            fixed (byte* p = packet)
-                n = Libc.Write(_tun, p, (nuint)packet.Length);
-            if (n == packet.Length)
-            {
-                Counters.OnSent(packet.Length);
-                return true;
-            }
-            var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == Libc.EIntr)
-                continue;
-            // EAGAIN/ENOBUFS: no room now. EIO: the device is down. EINVAL: not an IP packet
-            // (a corrupted version nibble). All are a dropped packet, not a broken link.
-            if (n >= 0 || errno is Libc.EAgain or Libc.ENoBufs or Libc.EIo or Libc.EInval)
-            {
-                Counters.OnSendRefused();
-                return false;
-            }
-            throw new IOException($"writing to TUN device {Name} failed: {Libc.Describe(errno)}");
+            Counters.OnSent(packet.Length);
+            return true;
         }
+        EndBatch();
+        if (_coalescer.TryStart(packet))
+        {
+            Counters.OnSent(packet.Length);
+            return true;
+        }
+        Span<byte> frame = stackalloc byte[VirtioNetHeader.Size];
+        frame.Clear();
+        return Write(frame, packet, packet.Length);
     }
 
     /// <inheritdoc/>
+    /// <exception cref="LinkFailedException">The device is gone (deleted, or its namespace was removed).</exception>
     public LinkWaitResult Wait(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFailed();
         WaitTimeout.Validate(timeout);
+        EndBatch();
+        if (_segmentsLeft > 0)
+            return LinkWaitResult.Readable;
         cancellationToken.ThrowIfCancellationRequested();
         using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((TunLink)state!).Wake(), this)
@@ -197,7 +225,7 @@ public sealed unsafe class TunLink : ILink
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno == Libc.EIntr)
                         continue; // a signal (the runtime uses some): poll again for the time left
-                    throw new IOException($"polling TUN device {Name} failed: {Libc.Describe(errno)}");
+                    throw Fail("polling", errno);
                 }
                 cancellationToken.ThrowIfCancellationRequested();
                 if (ready == 0)
@@ -245,6 +273,21 @@ public sealed unsafe class TunLink : ILink
         _disposed = true;
         _tun.Dispose();
         _wake.Dispose();
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+            throw _failure;
+    }
+
+    /// <summary>Records that the device cannot be used any more; the first failure is the one reported.</summary>
+    private LinkFailedException Fail(string doing, int errno)
+    {
+        _failure ??= errno == Libc.EBadFd
+            ? new LinkFailedException($"TUN device {Name} went away (deleted, or its network namespace was removed): {doing} it failed with {Libc.Describe(errno)}")
+            : new LinkFailedException($"{doing} TUN device {Name} failed: {Libc.Describe(errno)}");
+        return _failure;
     }
 
     private void DrainWake()

@@ -41,16 +41,50 @@ public sealed class TunSetup
     /// <summary>The device MTU; 0 keeps the default (1500).</summary>
     public int Mtu { get; init; }
 
+    /// <summary>Open the device with segmentation and checksum offload (<see cref="TunLink.Offload"/>); default false.</summary>
+    public bool Offload { get; init; }
+
     /// <summary>Creates and configures the device; on any failure removes it again and throws.</summary>
     /// <exception cref="UnauthorizedAccessException">Not root.</exception>
     /// <exception cref="InvalidOperationException">An <c>ip</c> command failed; its output is in the message.</exception>
     public TunLink Open()
     {
+        Validate();
+        return Configure(TunLink.Open(DeviceName, Mtu, Offload));
+    }
+
+    /// <summary>Creates and configures a multi-queue device with <paramref name="count"/> queues
+    /// (<see cref="TunLink.OpenQueues"/>); on any failure removes it again and throws.</summary>
+    /// <exception cref="UnauthorizedAccessException">Not root.</exception>
+    /// <exception cref="InvalidOperationException">An <c>ip</c> command failed; its output is in the message.</exception>
+    public TunLink[] OpenQueues(int count)
+    {
+        Validate();
+        var queues = TunLink.OpenQueues(DeviceName, count, Mtu, Offload);
+        try
+        {
+            Configure(queues[0]);
+            return queues;
+        }
+        catch
+        {
+            foreach (var q in queues)
+                q.Dispose();
+            throw;
+        }
+    }
+
+    private void Validate()
+    {
         if (Namespace is not null && !IsValidNamespaceName(Namespace))
             throw new ArgumentException($"'{Namespace}' is not a namespace name (letters, digits, '-', '_', '.')", nameof(Namespace));
-        var addresses = KernelAddresses.Select(ParseCidr).ToArray();
+        _ = KernelAddresses.Select(ParseCidr).ToArray();
+    }
 
-        var link = TunLink.Open(DeviceName, Mtu);
+    /// <summary>Moves and configures the device of <paramref name="link"/>; disposes it and throws on failure.</summary>
+    private TunLink Configure(TunLink link)
+    {
+        var addresses = KernelAddresses.Select(ParseCidr).ToArray();
         try
         {
             string[] scope = [];

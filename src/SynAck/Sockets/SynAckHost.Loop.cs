@@ -15,6 +15,7 @@ public sealed partial class SynAckHost
     private readonly Dictionary<ConnectionId, SynAckConnection> _byId = [];
     private long _packetsIgnored;
     private bool _loopEnded;
+    private Exception? _failure;
 
     internal NetStack Stack => _stack;
 
@@ -34,9 +35,11 @@ public sealed partial class SynAckHost
         }
         catch (Exception e)
         {
+            // A link that went away (LinkFailedException) lands here too: every waiter fails with it, so
+            // applications see why, and Completion carries it.
             failure = e;
         }
-        EndLoop(failure ?? new ObjectDisposedException(nameof(SynAckHost)));
+        EndLoop(failure);
         if (failure is null)
             _stopped.TrySetResult();
         else
@@ -59,6 +62,7 @@ public sealed partial class SynAckHost
             DeliverAll(now);
             Service(now);
             _stack.Poll(now, _sink);
+            _link.EndBatch();
             Service(now);
 
             if (_stopping && (_stack.ConnectionCount == 0 || now >= stopDeadline))
@@ -84,19 +88,27 @@ public sealed partial class SynAckHost
     private void DeliverAll(Instant now)
     {
         bool v6 = _stack.Address.IsV6;
-        while (_link.TryReceive(_receiveBuffer, out int length))
+        // With offload a packet may be a 64 KiB super-packet, delivered whole: TCP takes any in-window segment.
+        DeliverForwarded(now);
+        while (_link.TryReceive(_receiveBuffer, out int length, out bool checksumVerified))
         {
+            if (_group is not null && TryForward(_receiveBuffer.AsSpan(0, length), checksumVerified))
+                continue;
             // The stack speaks one IP version; the kernel's chatter in the other (router solicitations) is not for it.
             if (length == 0 || (_receiveBuffer[0] >> 4) != (v6 ? 6 : 4))
             {
                 _packetsIgnored++;
                 continue;
             }
-            _stack.Deliver(_receiveBuffer.AsSpan(0, length), now);
+            if (checksumVerified)
+                _stack.DeliverChecksumVerified(_receiveBuffer.AsSpan(0, length), now);
+            else
+                _stack.Deliver(_receiveBuffer.AsSpan(0, length), now);
             // Poll after every packet, not once per batch: the stack keeps one "ACK now" flag per connection, so
             // three out-of-order segments delivered back to back would otherwise leave as a single ACK, and the
             // peer would never see the duplicate ACKs that trigger its fast retransmit (RFC 5681 §4.2).
             _stack.Poll(now, _sink);
+            _link.EndBatch();
         }
     }
 
@@ -185,7 +197,7 @@ public sealed partial class SynAckHost
         }
         try
         {
-            attempt.Handle = _stack.Connect(attempt.Remote, attempt.RemotePort, now);
+            attempt.Handle = _stack.Connect(attempt.Remote, attempt.RemotePort, now, ChooseLocalPort(attempt));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
@@ -261,9 +273,9 @@ public sealed partial class SynAckHost
             c.AddRetransmission();
     }
 
-    private void BeginStop(Instant now)
+    private void BeginStop(Instant now, Exception? failure = null)
     {
-        var disposed = new ObjectDisposedException(nameof(SynAckHost));
+        var disposed = failure ?? new ObjectDisposedException(nameof(SynAckHost));
         foreach (var l in _listeners)
             l.StopOnLoop(now, disposed);
         _listeners.Clear();
@@ -280,17 +292,23 @@ public sealed partial class SynAckHost
         _byId.Clear();
     }
 
-    /// <summary>After the loop: fail whatever is still waiting, refuse later calls, release the link.</summary>
-    private void EndLoop(Exception reason)
+    /// <summary>After the loop: fail whatever is still waiting (with <paramref name="failure"/> when the loop failed),
+    /// refuse later calls, release the link.</summary>
+    private void EndLoop(Exception? failure)
     {
+        var reason = failure ?? new ObjectDisposedException(nameof(SynAckHost));
         _stopping = true;
         lock (_queueLock)
+        {
+            _failure = failure;
             _loopEnded = true;
+        }
         try
         {
             var now = Now();
-            BeginStop(now);
+            BeginStop(now, failure);
             _stack.Poll(now, _sink);
+            _link.EndBatch();
         }
         catch (Exception)
         {

@@ -40,8 +40,15 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <param name="address">The stack's own address; packets to other addresses are dropped.</param>
     /// <param name="options">Settings, clock and seed; defaults when null.</param>
     public SynAckHost(ILink link, IpAddress address, SynAckHostOptions? options = null)
+        : this(link, address, options, null, 0)
+    {
+    }
+
+    private SynAckHost(ILink link, IpAddress address, SynAckHostOptions? options, ShardGroup? group, int shard)
     {
         ArgumentNullException.ThrowIfNull(link);
+        _group = group;
+        _shard = shard;
         _link = link;
         _options = options ?? new SynAckHostOptions();
         _time = _options.TimeProvider ?? TimeProvider.System;
@@ -50,9 +57,11 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         if (_options.CountRetransmissions)
             _stack.AddObserver(new RetransmissionCounter(this));
         _startTimestamp = _time.GetTimestamp();
-        _receiveBuffer = new byte[Math.Max(link.Mtu, 1500)];
+        _receiveBuffer = new byte[Math.Max(link.ReceiveSize, 1500)];
         _sink = new LinkSink(link);
-        _thread = new Thread(Run) { IsBackground = true, Name = _options.ThreadName };
+        _portRandom = seed ^ 0x9E3779B97F4A7C15UL;
+        _thread = new Thread(Run) { IsBackground = true, Name = group is null ? _options.ThreadName : $"{_options.ThreadName}-{shard}" };
+        group?.Set(shard, this);
         _thread.Start();
     }
 
@@ -62,7 +71,9 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <summary>The link the host drives.</summary>
     public ILink Link => _link;
 
-    /// <summary>Completes when the event loop has ended (after <see cref="DisposeAsync"/>, or faulted when the loop failed).</summary>
+    /// <summary>Completes when the event loop has ended (after <see cref="DisposeAsync"/>), or faults when the loop
+    /// failed: with a <see cref="LinkFailedException"/> when the link went away (its device deleted, its namespace
+    /// removed). Every connection, accept and connect still waiting then fails with the same exception.</summary>
     public Task Completion => _stopped.Task;
 
     /// <summary>Packets the host dropped before the stack saw them (another IP version than the stack's).</summary>
@@ -78,6 +89,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
         var listener = new SynAckListener(this, port);
         // Listening must be in place when Listen returns, so a client started right after is not refused.
+        _group?.MarkListening(port);
         InvokeAsync(s =>
         {
             s.Listen(port, backlog);
@@ -119,7 +131,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(function);
         var work = new LoopWork<T>(function);
         if (_stopping)
-            work.Fail(new ObjectDisposedException(nameof(SynAckHost)));
+            work.Fail(Volatile.Read(ref _failure) ?? (Exception)new ObjectDisposedException(nameof(SynAckHost)));
         else
             Post(new HostCommand(HostCommandKind.Invoke, work));
         return work.Completion.Task;
@@ -128,13 +140,13 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <summary>
     /// Stops the host: listeners stop, connections the application still holds are aborted (RST), connections it
     /// already closed get <see cref="SynAckHostOptions.ShutdownGrace"/> to finish their close, then the loop ends and
-    /// the link is released.
+    /// the link is released. Does not throw when the loop had failed: <see cref="Completion"/> says why.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 0)
             Post(new HostCommand(HostCommandKind.Stop, null));
-        await _stopped.Task.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Stops the host and waits for its loop to end (see <see cref="DisposeAsync"/>).</summary>
@@ -149,6 +161,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     /// <summary>Queues a command for the loop and wakes it.</summary>
     internal void Post(in HostCommand command)
     {
+        Exception? failure;
         lock (_queueLock)
         {
             if (!_loopEnded)
@@ -157,7 +170,8 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
                 _link.Wake();
                 return;
             }
+            failure = _failure;
         }
-        FailCommand(command, new ObjectDisposedException(nameof(SynAckHost)));
+        FailCommand(command, failure ?? new ObjectDisposedException(nameof(SynAckHost)));
     }
 }

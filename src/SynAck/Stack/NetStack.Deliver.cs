@@ -6,6 +6,21 @@ namespace SynAck.Stack;
 
 public sealed partial class NetStack
 {
+    private bool _checksumVouched;
+
+    /// <summary>
+    /// As <see cref="Deliver"/>, for a packet whose TCP checksum the link vouches for, which is then not verified: a
+    /// TUN device's <c>VIRTIO_NET_HDR_F_DATA_VALID</c>, or <c>F_NEEDS_CSUM</c> on a packet that never left the machine
+    /// (its checksum field holds only the pseudo-header sum). With segmentation offload the packet may be a 64 KiB
+    /// super-packet; TCP takes it as one segment like any other in the window.
+    /// </summary>
+    public void DeliverChecksumVerified(ReadOnlySpan<byte> ipPacket, Instant now)
+    {
+        _checksumVouched = true;
+        Deliver(ipPacket, now); // never throws
+        _checksumVouched = false;
+    }
+
     /// <summary>
     /// Takes one IP packet from the network. Anything that is not a valid TCP segment for this host is counted
     /// and dropped with a reason (see <see cref="Diagnostics.TcpCounters.Drops"/>); this method never throws for
@@ -35,7 +50,7 @@ public sealed partial class NetStack
         }
 
         Counters.InSegs++;
-        status = ip.TryGetTcp(out var tcp);
+        status = ip.TryGetTcp(out var tcp, verifyChecksum: !_checksumVouched);
         if (status != WireStatus.Ok)
         {
             Counters.InErrs++;

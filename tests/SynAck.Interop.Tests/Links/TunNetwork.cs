@@ -25,7 +25,13 @@ internal sealed class TunNetwork : IDisposable
     /// <summary>The bare TUN link.</summary>
     public TunLink Tun { get; }
 
-    public static TunNetwork Create(int mtu = 0)
+    /// <summary>SYNACK_TUN_OFFLOAD=1 runs every test on this network with the device's segmentation and checksum
+    /// offload on (off by default, so packets are what the kernel put on a wire); the suite passes either way.</summary>
+    public static bool OffloadFromEnvironment => Environment.GetEnvironmentVariable("SYNACK_TUN_OFFLOAD") == "1";
+
+    /// <param name="mtu">The device MTU; 0 keeps 1500.</param>
+    /// <param name="offload">Segmentation and checksum offload; null takes <see cref="OffloadFromEnvironment"/>.</param>
+    public static TunNetwork Create(int mtu = 0, bool? offload = null)
     {
         var ns = NetNamespace.Create();
         try
@@ -39,6 +45,7 @@ internal sealed class TunNetwork : IDisposable
                 CreateNamespace = false,
                 KernelAddresses = ["198.18.0.1/24"],
                 Mtu = mtu,
+                Offload = offload ?? OffloadFromEnvironment,
             }.Open();
             return new TunNetwork(ns, link);
         }

@@ -25,7 +25,7 @@ public sealed partial class CliTests
         return path!;
     }
 
-    private static Process StartCli(params string[] args)
+    internal static Process StartCli(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(CliPath());

@@ -31,9 +31,10 @@ internal sealed class TunHost : IAsyncDisposable
     /// <param name="faults">Impairments applied in both directions, or null.</param>
     /// <param name="pcap">A file to capture the TUN link into, or null.</param>
     /// <param name="seed">Seed of the stack and the fault injector.</param>
-    public static TunHost Create(FaultSettings? faults = null, string? pcap = null, ulong seed = 1)
+    /// <param name="offload">The device's segmentation and checksum offload; null takes the environment's (off unless SYNACK_TUN_OFFLOAD=1).</param>
+    public static TunHost Create(FaultSettings? faults = null, string? pcap = null, ulong seed = 1, bool? offload = null)
     {
-        var network = TunNetwork.Create();
+        var network = TunNetwork.Create(offload: offload);
         try
         {
             // RFC 1337: by default Linux lets an RST end a TIME-WAIT. With duplication and reordering, a late copy of
