@@ -86,7 +86,7 @@ public sealed partial class NetStack : IPacketEndpoint
     {
         get
         {
-            if (_dirty.Count > 0 || _control.Count > 0)
+            if (_dirty.Count > 0 || _control.Count > 0 || IcmpPending)
                 return _lastNow;
             // Entries whose connection died, rescheduled, or stopped that timer are stale: drop or re-file them so the top is exact.
             while (_timers.TryPeek(out var c, out long t))
@@ -106,7 +106,7 @@ public sealed partial class NetStack : IPacketEndpoint
                 break;
             }
             Instant next = _timers.TryPeek(out _, out long top) ? new Instant(top) : Instant.MaxValue;
-            return Instant.Min(next, _timeWait.NextDeadline);
+            return Instant.Min(Instant.Min(next, _timeWait.NextDeadline), IpDeadline);
         }
     }
 
