@@ -47,9 +47,11 @@ public sealed class IcmpInteropTests
             from scapy.all import IP, TCP, fragment, send, AsyncSniffer, conf
             conf.verb = 0
             iface = conf.route.route("198.18.0.2")[0]
-            sniffer = AsyncSniffer(iface=iface, filter="tcp and src host 198.18.0.2 and src port 5070", count=1, timeout=10)
+            import threading
+            ready = threading.Event()
+            sniffer = AsyncSniffer(iface=iface, filter="tcp and src host 198.18.0.2 and src port 5070", count=1, timeout=10, started_callback=ready.set)
             sniffer.start()
-            import time; time.sleep(0.5)
+            ready.wait(10)
             syn = IP(dst="198.18.0.2")/TCP(sport=43210, dport=5070, flags="S", seq=12345, options=[("MSS", 1400)])
             send(fragment(syn, fragsize=8), iface=iface)
             sniffer.join()
