@@ -14,6 +14,7 @@ have curl    || need_pkgs+=(curl)
 have socat   || need_pkgs+=(socat)
 have iperf3  || need_pkgs+=(iperf3)
 have wrk     || need_pkgs+=(wrk)
+have ping    || need_pkgs+=(iputils-ping)
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || need_pkgs+=(python3 python3-scapy)
 

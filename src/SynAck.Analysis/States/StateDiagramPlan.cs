@@ -8,7 +8,7 @@ namespace SynAck.Analysis.States;
 /// </summary>
 internal sealed class StateDiagramPlan
 {
-    private static readonly HashSet<string> s_resetCauses = new(StringComparer.Ordinal) { "rcv RST", "ABORT", "timeout" };
+    private static readonly HashSet<string> s_resetCauses = new(StringComparer.Ordinal) { "rcv RST", "ABORT", "timeout", "rcv ICMP error" };
 
     private StateDiagramPlan(List<StatePlan> states, List<TransitionPlan> transitions, List<IReadOnlyList<DiagramPoint>> bus, DiagramRect? sink, DiagramRect bounds)
     {

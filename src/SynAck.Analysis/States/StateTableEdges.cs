@@ -37,6 +37,7 @@ public static class StateTableEdges
         TcpTransitionCause.RcvRst => "rcv RST",
         TcpTransitionCause.Timeout => "timeout",
         TcpTransitionCause.TimeWaitExpired => "2MSL timeout",
+        TcpTransitionCause.IcmpError => "rcv ICMP error",
         _ => cause.ToString(),
     };
 }

@@ -29,6 +29,13 @@ public sealed record LinkProfile
     /// <summary>Largest IP packet the link carries; larger ones are dropped and counted. 0 means no limit.</summary>
     public int Mtu { get; init; } = 1500;
 
+    /// <summary>
+    /// Whether a packet too large for <see cref="Mtu"/> is answered as a router would: ICMP fragmentation needed for
+    /// IPv4 with DF set (RFC 1191 §4), ICMPv6 packet too big for IPv6 (RFC 4443 §3.2), carrying the MTU and sent back
+    /// over the reverse link from the far host's address. Off, the link is a path MTU black hole. Default on.
+    /// </summary>
+    public bool SendsPacketTooBig { get; init; } = true;
+
     /// <summary>Probability that a packet is lost on the wire.</summary>
     public double Loss { get; init; }
 

@@ -86,6 +86,8 @@ public sealed partial class Network
         if (p.Mtu > 0 && packet.Length > p.Mtu)
         {
             Emit(SimEventKind.Dropped, id, from, to, packet, SimReason.Mtu);
+            if (p.SendsPacketTooBig)
+                SendPacketTooBig(link, id, packet);
             return;
         }
 
@@ -138,6 +140,47 @@ public sealed partial class Network
             Schedule(arrival, new SimQueueItem { Kind = SimQueueItemKind.Arrival, Host = to, From = from, Buffer = copy, Length = packet.Length, PacketId = copyId });
         }
     }
+
+    /// <summary>
+    /// What a router in front of a smaller MTU does with a packet it cannot forward: IPv4 with DF set gets ICMP
+    /// fragmentation needed carrying the next-hop MTU (RFC 1191 §4), IPv6 gets packet too big (RFC 4443 §3.2; IPv6
+    /// routers never fragment). The message comes from the far host's address and travels the reverse link. IPv4
+    /// without DF, and ICMP errors themselves (RFC 1122 §3.2.2), get nothing.
+    /// </summary>
+    private void SendPacketTooBig(SimLink link, long id, ReadOnlySpan<byte> packet)
+    {
+        if (!_links.TryGetValue((link.To.Index, link.From.Index), out var back))
+            return;
+        var status = IpPacket.TryParse(packet, out var ip);
+        if (status is not (WireStatus.Ok or WireStatus.Fragment) || IsIcmpError(ip))
+            return;
+        var router = link.To.Address;
+        int mtu = link.Profile.Mtu;
+        Span<byte> icmp = stackalloc byte[1280];
+        int n;
+        if (ip.Version == 4)
+        {
+            if ((packet[6] & 0x40) == 0)
+                return;
+            int length = IcmpV4Packet.ErrorLength(packet);
+            IcmpV4Packet.WriteFragmentationNeeded(icmp[Ipv4Packet.MinHeaderLength..], (ushort)Math.Min(mtu, 65535), packet);
+            n = Ipv4Packet.WriteHeader(icmp, new Ipv4HeaderFields { Source = router, Destination = ip.Source, Protocol = IpProtocol.Icmp, Ttl = 64 }, length) + length;
+        }
+        else
+        {
+            int length = IcmpV6Packet.ErrorLength(packet);
+            IcmpV6Packet.WritePacketTooBig(icmp[Ipv6Packet.FixedHeaderLength..], router, ip.Source, (uint)mtu, packet);
+            n = Ipv6Packet.WriteHeader(icmp, router, ip.Source, IpProtocol.IcmpV6, length) + length;
+        }
+        var message = icmp[..n];
+        long icmpId = ++_nextPacketId;
+        Emit(SimEventKind.Sent, icmpId, link.To, link.From, message, SimReason.Mtu, relatedId: id);
+        Carry(back, icmpId, message, Duration.Zero);
+    }
+
+    private static bool IsIcmpError(IpPacket ip)
+        => ip.Payload.Length > 0 && ((ip.Protocol == IpProtocol.Icmp && ip.Payload[0] is 3 or 4 or 5 or 11 or 12)
+            || (ip.Protocol == IpProtocol.IcmpV6 && ip.Payload[0] < 128));
 
     private void Corrupt(Xoshiro256StarStar random, long id, SimHost from, SimHost to, Span<byte> data)
     {

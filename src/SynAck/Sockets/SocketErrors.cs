@@ -11,6 +11,7 @@ internal static class SocketErrors
         TcpError.Refused => SocketError.ConnectionRefused,
         TcpError.Reset => SocketError.ConnectionReset,
         TcpError.TimedOut => SocketError.TimedOut,
+        TcpError.Unreachable => SocketError.HostUnreachable,
         _ => SocketError.NotConnected,
     };
 

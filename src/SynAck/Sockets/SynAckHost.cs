@@ -53,7 +53,7 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
         _options = options ?? new SynAckHostOptions();
         _time = _options.TimeProvider ?? TimeProvider.System;
         ulong seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        _stack = new NetStack(address, _options.Settings ?? TcpSettings.Default, new SplitMix64Random(seed));
+        _stack = new NetStack(address, _options.Settings ?? TcpSettings.Default, new SplitMix64Random(seed)) { IpSettings = _options.IpSettings ?? IpSettings.Default };
         if (_options.CountRetransmissions)
             _stack.AddObserver(new RetransmissionCounter(this));
         _startTimestamp = _time.GetTimestamp();

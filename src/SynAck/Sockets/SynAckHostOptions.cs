@@ -9,6 +9,9 @@ public sealed class SynAckHostOptions
     /// The MSS follows <see cref="TcpSettings.Mtu"/>, so it should not exceed the link's MTU.</summary>
     public TcpSettings? Settings { get; init; }
 
+    /// <summary>The IP settings of the hosted stack (reassembly budget and timeouts, ICMP limits); <see cref="Stack.IpSettings.Default"/> when null.</summary>
+    public Stack.IpSettings? IpSettings { get; init; }
+
     /// <summary>The clock; <see cref="TimeProvider.System"/> when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
 

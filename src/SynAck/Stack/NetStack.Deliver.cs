@@ -22,18 +22,24 @@ public sealed partial class NetStack
     }
 
     /// <summary>
-    /// Takes one IP packet from the network. Anything that is not a valid TCP segment for this host is counted
+    /// Takes one IP packet from the network. Fragments are reassembled, ICMP is answered or passed to the connection it
+    /// concerns (see <see cref="IpCounters"/>); anything else that is not a valid TCP segment for this host is counted
     /// and dropped with a reason (see <see cref="Diagnostics.TcpCounters.Drops"/>); this method never throws for
-    /// any input. Answers (ACKs, RSTs) are queued and leave at the next <see cref="Poll"/>.
+    /// any input. Answers (ACKs, RSTs, ICMP) are queued and leave at the next <see cref="Poll"/>.
     /// </summary>
     public void Deliver(ReadOnlySpan<byte> ipPacket, Instant now)
     {
         _lastNow = now;
         var status = IpPacket.TryParse(ipPacket, out var ip);
+        if (status == WireStatus.Fragment)
+        {
+            DeliverFragment(ipPacket, ip, now);
+            return;
+        }
         if (status != WireStatus.Ok)
         {
             Counters.InDiscards++;
-            Drop(now, status == WireStatus.Fragment ? TcpDropReason.IpFragment : TcpDropReason.MalformedIp, default, wire: status);
+            Drop(now, TcpDropReason.MalformedIp, default, wire: status);
             return;
         }
         if (ip.Destination != Address)
@@ -44,8 +50,7 @@ public sealed partial class NetStack
         }
         if (ip.Protocol != IpProtocol.Tcp)
         {
-            Counters.InDiscards++;
-            Drop(now, TcpDropReason.NotTcp, default, wire: WireStatus.NotTcp);
+            DeliverNotTcp(ip, now);
             return;
         }
 
@@ -140,6 +145,13 @@ public sealed partial class NetStack
             return;
         }
         // Third: a SYN. (The security check of the third step does not apply: no IPsec/compartments.)
+        // RFC 9293 leaves SYN+FIN to the receiver; Linux drops it in LISTEN (tcp_rcv_state_process), and an answer would
+        // tell SynAck apart to a scanner (nmap's T3 probe) and let the probe through a stateless filter.
+        if ((flags & TcpFlags.Fin) != 0)
+        {
+            Drop(now, TcpDropReason.ListenSynFin, id, true, Summary(tcp));
+            return;
+        }
         if (listener.IsFull && Settings.SynCookies && _connections.Count < Settings.MaxConnections)
         {
             SendSynCookie(listener, id, tcp, now);

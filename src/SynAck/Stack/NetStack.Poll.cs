@@ -22,6 +22,7 @@ public sealed partial class NetStack
         }
         while (_timeWait.TryExpire(now, out int slot))
             EndTimeWait(slot, now, TcpTransitionCause.TimeWaitExpired);
+        PollIp(now, sink);
 
         while (_control.TryDequeue(out var s))
             SendControl(s, now, sink);

@@ -90,7 +90,7 @@ public sealed partial class NetStack : IPacketEndpoint
     {
         get
         {
-            if (_dirty.Count > 0 || _control.Count > 0)
+            if (_dirty.Count > 0 || _control.Count > 0 || IcmpPending)
                 return _lastNow;
             // A timer moved without a Reschedule (none should) is re-filed here, so the top is exact.
             while (_timers.TryPeek(out var c, out long t))
@@ -101,7 +101,7 @@ public sealed partial class NetStack : IPacketEndpoint
                 _timers.Set(c, actual);
             }
             Instant next = _timers.TryPeek(out _, out long top) ? new Instant(top) : Instant.MaxValue;
-            return Instant.Min(next, _timeWait.NextDeadline);
+            return Instant.Min(Instant.Min(next, _timeWait.NextDeadline), IpDeadline);
         }
     }
 

@@ -9,7 +9,7 @@ public enum TcpDropReason : byte
     /// <summary>The IP header did not parse (truncated, bad version, lengths or header checksum).</summary>
     MalformedIp,
 
-    /// <summary>An IP fragment (SynAck does not reassemble IP).</summary>
+    /// <summary>An IP fragment that was not taken for reassembly (malformed, overlapping, over the budget; see <see cref="Diagnostics.IpCounters"/>).</summary>
     IpFragment,
 
     /// <summary>The packet carries another protocol than TCP.</summary>
@@ -95,6 +95,21 @@ public enum TcpDropReason : byte
 
     /// <summary>LISTEN with a full backlog: the SYN was answered with a SYN cookie and no state kept (RFC 4987 §3.6).</summary>
     SynCookieSent,
+
+    /// <summary>LISTEN: a SYN that also carries FIN is dropped without an answer (as Linux; a firewall-evasion and fingerprinting probe).</summary>
+    ListenSynFin,
+
+    /// <summary>An ICMP error quoting a TCP 4-tuple that has no connection (RFC 5927 §4.1).</summary>
+    IcmpNoConnection,
+
+    /// <summary>An ICMP error quoting a sequence number outside SND.UNA ≤ seq &lt; SND.NXT (RFC 5927 §4.1).</summary>
+    IcmpSeqOutOfFlight,
+
+    /// <summary>An ICMP fragmentation needed / packet too big whose MTU would not lower the path MTU (RFC 1191 §6, RFC 8201 §4).</summary>
+    IcmpMtuNotLower,
+
+    /// <summary>An ICMP error that does not quote enough of a TCP segment sent from this host to be checked.</summary>
+    IcmpBadQuote,
 
     /// <summary>A SYN to a listener while the stack holds <see cref="TcpSettings.MaxConnections"/> connections (and no SYN cookie could stand in).</summary>
     ConnectionLimit,

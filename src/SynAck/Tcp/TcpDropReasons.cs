@@ -8,7 +8,7 @@ public static class TcpDropReasons
     {
         TcpDropReason.None => "not dropped",
         TcpDropReason.MalformedIp => "malformed IP header",
-        TcpDropReason.IpFragment => "IP fragment (not reassembled)",
+        TcpDropReason.IpFragment => "IP fragment that could not be reassembled",
         TcpDropReason.NotTcp => "not a TCP packet",
         TcpDropReason.WrongAddress => "destination address is not ours",
         TcpDropReason.MalformedTcp => "malformed TCP header",
@@ -38,6 +38,11 @@ public static class TcpDropReasons
         TcpDropReason.SynCookieSent => "listen backlog full: answered with a SYN cookie, no state kept (RFC 4987 §3.6)",
         TcpDropReason.ConnectionLimit => "the stack holds MaxConnections connections: SYN dropped",
         TcpDropReason.PawsRejected => "timestamp older than TS.Recent: PAWS, answered with ACK (RFC 7323 §5.3)",
+        TcpDropReason.ListenSynFin => "SYN+FIN in LISTEN: dropped (as Linux)",
+        TcpDropReason.IcmpNoConnection => "ICMP error for no connection (RFC 5927 §4.1)",
+        TcpDropReason.IcmpSeqOutOfFlight => "ICMP error quoting a sequence number not in flight (RFC 5927 §4.1)",
+        TcpDropReason.IcmpMtuNotLower => "ICMP MTU not below the path MTU (RFC 1191 §6, RFC 8201 §4)",
+        TcpDropReason.IcmpBadQuote => "ICMP error without a usable TCP quote",
         _ => "unknown",
     };
 }

@@ -14,4 +14,7 @@ public enum TcpError : byte
 
     /// <summary>Retransmissions ran out, or FIN-WAIT-2 timed out ("timed out").</summary>
     TimedOut,
+
+    /// <summary>An ICMP error said the peer cannot be reached (network or host unreachable, time exceeded, parameter problem).</summary>
+    Unreachable,
 }

@@ -34,6 +34,9 @@ public static class TcpStateTable
         new(TcpState.SynReceived, TcpState.Closed, TcpTransitionCause.RcvRst),
         new(TcpState.SynReceived, TcpState.Closed, TcpTransitionCause.Abort),
         new(TcpState.SynReceived, TcpState.Closed, TcpTransitionCause.Timeout),
+        // An ICMP error in flight ends an opening connection (Linux tcp_v4_err, tcp_req_err; RFC 1122 §4.2.3.9 allows it).
+        new(TcpState.SynSent, TcpState.Closed, TcpTransitionCause.IcmpError),
+        new(TcpState.SynReceived, TcpState.Closed, TcpTransitionCause.IcmpError),
 
         // Synchronized states (§3.6 closing, §3.10.4 CLOSE, §3.10.5 ABORT, §3.10.7.4 segment arrives, §3.10.8 timeouts).
         new(TcpState.Established, TcpState.FinWait1, TcpTransitionCause.Close),

@@ -41,4 +41,7 @@ public enum TcpTransitionCause : byte
 
     /// <summary>2MSL passed in TIME-WAIT.</summary>
     TimeWaitExpired,
+
+    /// <summary>An ICMP error ended an opening connection (as Linux; see TcpConnection.IcmpErrorArrives).</summary>
+    IcmpError,
 }

@@ -92,6 +92,13 @@ public readonly ref struct IcmpV4Packet
     public static int WriteFragmentationNeeded(Span<byte> dest, ushort mtu, ReadOnlySpan<byte> originalPacket)
         => Write(dest, IcmpV4Type.DestinationUnreachable, CodeFragmentationNeeded, mtu, Quote(originalPacket));
 
+    /// <summary>Writes time exceeded (type 11; code 1: fragment reassembly time exceeded, RFC 792) quoting <paramref name="originalPacket"/>.</summary>
+    public static int WriteTimeExceeded(Span<byte> dest, byte code, ReadOnlySpan<byte> originalPacket)
+        => Write(dest, IcmpV4Type.TimeExceeded, code, 0, Quote(originalPacket));
+
+    /// <summary>Bytes an error message quoting <paramref name="originalPacket"/> takes: the header and the quote (RFC 792).</summary>
+    public static int ErrorLength(ReadOnlySpan<byte> originalPacket) => HeaderLength + Quote(originalPacket).Length;
+
     private static ReadOnlySpan<byte> Quote(ReadOnlySpan<byte> original)
     {
         int header = original.Length >= Ipv4Packet.MinHeaderLength ? (original[0] & 0x0F) * 4 : original.Length;

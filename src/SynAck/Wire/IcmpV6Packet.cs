@@ -95,6 +95,21 @@ public readonly ref struct IcmpV6Packet
     public static int WritePacketTooBig(Span<byte> dest, IpAddress src, IpAddress dst, uint mtu, ReadOnlySpan<byte> originalPacket)
         => Write(dest, src, dst, IcmpV6Type.PacketTooBig, 0, mtu, Quote(originalPacket));
 
+    /// <summary>Writes time exceeded (RFC 4443 §3.3; code 1: fragment reassembly time exceeded) quoting <paramref name="originalPacket"/>.</summary>
+    public static int WriteTimeExceeded(Span<byte> dest, IpAddress src, IpAddress dst, byte code, ReadOnlySpan<byte> originalPacket)
+        => Write(dest, src, dst, IcmpV6Type.TimeExceeded, code, 0, Quote(originalPacket));
+
+    /// <summary>
+    /// Writes parameter problem (RFC 4443 §3.4) with the byte offset <paramref name="pointer"/> of the offending field
+    /// in <paramref name="originalPacket"/> (code 1: unrecognized Next Header type).
+    /// </summary>
+    public static int WriteParameterProblem(Span<byte> dest, IpAddress src, IpAddress dst, byte code, uint pointer,
+        ReadOnlySpan<byte> originalPacket)
+        => Write(dest, src, dst, IcmpV6Type.ParameterProblem, code, pointer, Quote(originalPacket));
+
+    /// <summary>Bytes an error message quoting <paramref name="originalPacket"/> takes: the header and as much of it as fits (RFC 4443 §2.4(c)).</summary>
+    public static int ErrorLength(ReadOnlySpan<byte> originalPacket) => HeaderLength + Quote(originalPacket).Length;
+
     private static ReadOnlySpan<byte> Quote(ReadOnlySpan<byte> original) => original[..Math.Min(original.Length, MaxQuoteLength)];
 
     private static int Write(Span<byte> dest, IpAddress src, IpAddress dst, IcmpV6Type type, byte code, uint rest,

@@ -151,12 +151,17 @@ public struct TcpOptions : IEquatable<TcpOptions>
     /// <summary>
     /// Reads the option bytes of a TCP header (RFC 9293 §3.2): EOL ends the list, NOP is one
     /// byte, every other kind has a length byte covering kind and length. Unknown kinds are
-    /// skipped by that length; a length below 2, past the end, or wrong for a known kind is
-    /// <see cref="WireStatus.BadOptionLength"/>.
+    /// skipped by that length. RFC 9293 §3.1 (MUST-7) asks a receiver to be prepared for illegal
+    /// option lengths without failing, and Linux's tcp_parse_options is the model: a length below 2
+    /// or one that runs past the header ends parsing, and a known kind with the wrong length is
+    /// skipped by its length; the options read until then are kept. Either case returns
+    /// <see cref="WireStatus.BadOptionLength"/> so that a reader can report the malformation, yet
+    /// <paramref name="options"/> holds what was understood and the segment remains usable.
     /// </summary>
     internal static WireStatus TryParse(ReadOnlySpan<byte> bytes, out TcpOptions options)
     {
         options = default;
+        var status = WireStatus.Ok;
         int i = 0;
         while (i < bytes.Length)
         {
@@ -168,55 +173,63 @@ public struct TcpOptions : IEquatable<TcpOptions>
                 i++;
                 continue;
             }
+            // A kind in the last byte has no length byte; a length below 2 or past the end cannot be stepped over.
             if (i + 1 >= bytes.Length)
                 return WireStatus.BadOptionLength;
             int len = bytes[i + 1];
             if (len < 2 || i + len > bytes.Length)
                 return WireStatus.BadOptionLength;
             var body = bytes.Slice(i + 2, len - 2);
-            switch ((TcpOptionKind)kind)
-            {
-                case TcpOptionKind.MaximumSegmentSize:
-                    if (len != 4)
-                        return WireStatus.BadOptionLength;
-                    options.HasMss = true;
-                    options.Mss = BinaryPrimitives.ReadUInt16BigEndian(body);
-                    break;
-                case TcpOptionKind.WindowScale:
-                    if (len != 3)
-                        return WireStatus.BadOptionLength;
-                    options.HasWindowScale = true;
-                    options.WindowScale = body[0];
-                    break;
-                case TcpOptionKind.SackPermitted:
-                    if (len != 2)
-                        return WireStatus.BadOptionLength;
-                    options.SackPermitted = true;
-                    break;
-                case TcpOptionKind.Sack:
-                    if (len < 10 || (len - 2) % 8 != 0)
-                        return WireStatus.BadOptionLength;
-                    for (int b = 0; b + 8 <= body.Length; b += 8)
-                    {
-                        // 40 option bytes fit at most four blocks; anything beyond is ignored.
-                        options.TryAddSackBlock(new SackBlock(
-                            new SeqNum(BinaryPrimitives.ReadUInt32BigEndian(body[b..])),
-                            new SeqNum(BinaryPrimitives.ReadUInt32BigEndian(body[(b + 4)..]))));
-                    }
-                    break;
-                case TcpOptionKind.Timestamps:
-                    if (len != 10)
-                        return WireStatus.BadOptionLength;
-                    options.HasTimestamps = true;
-                    options.TsVal = BinaryPrimitives.ReadUInt32BigEndian(body);
-                    options.TsEcr = BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
-                    break;
-                default:
-                    break;
-            }
+            if (!TryTake((TcpOptionKind)kind, len, body, ref options))
+                status = WireStatus.BadOptionLength;
             i += len;
         }
-        return WireStatus.Ok;
+        return status;
+    }
+
+    /// <summary>Takes one option whose length is in bounds; false when the length is wrong for its kind (the option is then ignored).</summary>
+    private static bool TryTake(TcpOptionKind kind, int len, ReadOnlySpan<byte> body, ref TcpOptions options)
+    {
+        switch (kind)
+        {
+            case TcpOptionKind.MaximumSegmentSize:
+                if (len != 4)
+                    return false;
+                options.HasMss = true;
+                options.Mss = BinaryPrimitives.ReadUInt16BigEndian(body);
+                return true;
+            case TcpOptionKind.WindowScale:
+                if (len != 3)
+                    return false;
+                options.HasWindowScale = true;
+                options.WindowScale = body[0];
+                return true;
+            case TcpOptionKind.SackPermitted:
+                if (len != 2)
+                    return false;
+                options.SackPermitted = true;
+                return true;
+            case TcpOptionKind.Sack:
+                if (len < 10 || (len - 2) % 8 != 0)
+                    return false;
+                for (int b = 0; b + 8 <= body.Length; b += 8)
+                {
+                    // 40 option bytes fit at most four blocks; anything beyond is ignored.
+                    options.TryAddSackBlock(new SackBlock(
+                        new SeqNum(BinaryPrimitives.ReadUInt32BigEndian(body[b..])),
+                        new SeqNum(BinaryPrimitives.ReadUInt32BigEndian(body[(b + 4)..]))));
+                }
+                return true;
+            case TcpOptionKind.Timestamps:
+                if (len != 10)
+                    return false;
+                options.HasTimestamps = true;
+                options.TsVal = BinaryPrimitives.ReadUInt32BigEndian(body);
+                options.TsEcr = BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
+                return true;
+            default:
+                return true;
+        }
     }
 
     public readonly bool Equals(TcpOptions other)

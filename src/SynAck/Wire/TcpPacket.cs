@@ -15,11 +15,12 @@ public readonly ref struct TcpPacket
     private readonly ReadOnlySpan<byte> _segment;
     private readonly TcpOptions _options;
 
-    private TcpPacket(ReadOnlySpan<byte> segment, int headerLength, scoped in TcpOptions options)
+    private TcpPacket(ReadOnlySpan<byte> segment, int headerLength, scoped in TcpOptions options, bool optionsMalformed)
     {
         _segment = segment;
         HeaderLength = headerLength;
         _options = options;
+        OptionsMalformed = optionsMalformed;
     }
 
     /// <summary>
@@ -43,10 +44,10 @@ public readonly ref struct TcpPacket
             if (SynAck.Wire.Checksum.Fold(SynAck.Wire.Checksum.Sum(segment, pseudo)) != 0)
                 return WireStatus.BadChecksum;
         }
+        // RFC 9293 §3.1 MUST-7: an illegal option length does not make the segment unusable (see TcpOptions.TryParse);
+        // the options understood before it are kept and the malformation is reported beside the segment.
         var status = TcpOptions.TryParse(segment[MinHeaderLength..headerLength], out var options);
-        if (status != WireStatus.Ok)
-            return status;
-        packet = new TcpPacket(segment, headerLength, options);
+        packet = new TcpPacket(segment, headerLength, options, status == WireStatus.BadOptionLength);
         return WireStatus.Ok;
     }
 
@@ -71,6 +72,12 @@ public readonly ref struct TcpPacket
     public int HeaderLength { get; }
 
     public TcpOptions Options => _options;
+
+    /// <summary>
+    /// True when an option had an illegal length (below 2, past the header, or wrong for its kind): parsing stopped
+    /// there or skipped that option, as Linux does, and <see cref="Options"/> holds what was read.
+    /// </summary>
+    public bool OptionsMalformed { get; }
 
     /// <summary>The raw option bytes (including any unknown options and padding).</summary>
     public ReadOnlySpan<byte> OptionBytes => _segment[MinHeaderLength..HeaderLength];

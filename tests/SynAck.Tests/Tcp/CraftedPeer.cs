@@ -53,9 +53,9 @@ internal sealed class CraftedPeer : IPacketSink
 
     public TcpConnection Connection => Stack.TryGetConnection(Id, out var c) ? c : throw new InvalidOperationException("no connection");
 
-    public void Deliver(TcpFlags flags, SeqNum seq, SeqNum ack, int payloadLength = 0, ushort window = 65535, TcpOptions options = default, ushort fromPort = RemotePort)
+    public void Deliver(TcpFlags flags, SeqNum seq, SeqNum ack, int payloadLength = 0, ushort window = 65535, TcpOptions options = default, ushort fromPort = RemotePort, ushort toPort = LocalPort)
     {
-        var h = new TcpHeaderFields { SourcePort = fromPort, DestinationPort = LocalPort, Seq = seq, Ack = ack, Flags = flags, Window = window, Options = options };
+        var h = new TcpHeaderFields { SourcePort = fromPort, DestinationPort = toPort, Seq = seq, Ack = ack, Flags = flags, Window = window, Options = options };
         var payload = new byte[payloadLength];
         var buf = new byte[IpPacket.TcpPacketLength(Remote, options, payloadLength)];
         IpPacket.WriteTcp(buf, Remote, Local, h, payload);

@@ -127,9 +127,46 @@ public sealed class TcpOptionsTests
     [InlineData(new byte[] { 8, 8, 0, 0, 0, 0, 0, 0 })] // timestamps must be 10
     [InlineData(new byte[] { 5, 2, 0, 0 })]          // SACK without a block
     [InlineData(new byte[] { 5, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 })] // SACK not 2 + 8n
-    public void MalformedLengthsAreRejected(byte[] options)
+    public void MalformedLengthsAreReportedButTheSegmentIsKept(byte[] options)
     {
-        Assert.Equal(WireStatus.BadOptionLength, Parse(options, out _));
+        // Changed deliberately: these segments used to be rejected (BadOptionLength), so a SYN with an illegal option
+        // length got no answer at all. RFC 9293 §3.1 MUST-7 says to be prepared for illegal option lengths, and Linux
+        // stops parsing (or skips the option) and still processes the segment; the malformation is reported beside it.
+        var status = TcpPacket.TryParse(Segment(options), Src, Dst, out var p);
+        Assert.Equal(WireStatus.Ok, status);
+        Assert.True(p.OptionsMalformed);
+        Assert.Equal(WireStatus.BadOptionLength, TcpOptions.TryParse(options, out _));
+    }
+
+    [Fact]
+    public void AnIllegalLengthEndsParsingAndKeepsWhatCameBefore()
+    {
+        // MSS 1460, then an unknown kind with length 0: parsing stops there, so the window scale after it is not read.
+        var status = TcpPacket.TryParse(Segment(2, 4, 0x05, 0xB4, 30, 0, 3, 3, 7, 0, 0, 0), Src, Dst, out var p);
+        Assert.Equal(WireStatus.Ok, status);
+        Assert.True(p.OptionsMalformed);
+        Assert.True(p.Options.HasMss);
+        Assert.Equal(1460, p.Options.Mss);
+        Assert.False(p.Options.HasWindowScale);
+    }
+
+    [Fact]
+    public void AKnownKindWithTheWrongLengthIsSkippedByThatLength()
+    {
+        // MSS with length 3 (ignored, as Linux does), then window scale 7, which is still read.
+        var status = TcpPacket.TryParse(Segment(2, 3, 0x05, 3, 3, 7, 0, 0), Src, Dst, out var p);
+        Assert.Equal(WireStatus.Ok, status);
+        Assert.True(p.OptionsMalformed);
+        Assert.False(p.Options.HasMss);
+        Assert.True(p.Options.HasWindowScale);
+        Assert.Equal(7, p.Options.WindowScale);
+    }
+
+    [Fact]
+    public void WellFormedOptionsAreNotReportedMalformed()
+    {
+        Assert.Equal(WireStatus.Ok, TcpPacket.TryParse(Segment(2, 4, 0x05, 0xB4, 1, 3, 3, 7), Src, Dst, out var p));
+        Assert.False(p.OptionsMalformed);
     }
 
     [Fact]
