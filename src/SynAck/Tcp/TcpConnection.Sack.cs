@@ -34,7 +34,7 @@ internal sealed partial class TcpConnection
     public bool InSackRecovery => _sackRecovery;
 
     /// <summary>Records the SACK blocks of an acceptable ACK; blocks outside (SEG.ACK, SND.MAX] are ignored as bogus.</summary>
-    private void TakeSackBlocks(TcpPacket seg)
+    private void TakeSackBlocks(TcpPacket seg, Instant now)
     {
         var o = seg.Options;
         if (!SackOk || o.SackBlockCount == 0)
@@ -47,8 +47,9 @@ internal sealed partial class TcpConnection
         }
         // RFC 6675 §5: recovery may start before the third duplicate ACK once more than (DupThresh − 1)·SMSS bytes
         // above SND.UNA are SACKed.
-        if (!_inRecovery && SndMax != SndUna && _scoreboard.SackedBetween(SndUna, SndMax) > 2 * SndMss)
-            EnterRecovery();
+        // Not below `recover` after a timeout (RFC 6675 §5.1): those SACKs describe what the timeout already resends.
+        if (!_inRecovery && !_recoverValid && SndMax != SndUna && _scoreboard.SackedBetween(SndUna, SndMax) > 2 * SndMss)
+            EnterRecovery(now);
         // A lost retransmission (RFC 6675 leaves it to the RTO, which is 200 ms or more against a sub-millisecond
         // round trip). Judged as RFC 6675 §4 IsLost judges a first transmission, counting only data sent after the
         // retransmission: more than (DupThresh − 1)·SMSS of it SACKed while SND.UNA still waits means it is gone
@@ -102,9 +103,18 @@ internal sealed partial class TcpConnection
             if (_scoreboard.NextHole(SndUna, out var una, out int unaLength) && una == SndUna)
                 ResendHole(una, unaLength, now, sink);
         }
-        while (_sackFirstPending || Pipe() < Cwnd)
+        if (_sackFirstPending)
         {
+            // RFC 6675 §5 step 4.3: the segment at HighACK + 1 goes at once, whatever the scoreboard holds — it may be
+            // empty when the duplicate ACKs carried no SACK blocks.
             _sackFirstPending = false;
+            int hole = _scoreboard.Count > 0 && _scoreboard.Range(0).Left > SndUna ? _scoreboard.Range(0).Left - SndUna : SndMax - SndUna;
+            int sent = ResendHole(SndUna, hole, now, sink);
+            if (sent > 0)
+                _highRxt = SndUna + sent;
+        }
+        while (Pipe() < Cwnd)
+        {
             if (!_scoreboard.NextHole(SeqNum.Max(_highRxt, SndUna), out var start, out int holeLength))
                 return;
             int len = ResendHole(start, holeLength, now, sink);

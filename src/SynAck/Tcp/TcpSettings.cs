@@ -1,3 +1,4 @@
+using SynAck.Tcp.Congestion;
 using SynAck.Time;
 
 namespace SynAck.Tcp;
@@ -88,6 +89,20 @@ public sealed class TcpSettings
     /// </summary>
     public bool SynCookies { get; init; } = true;
 
+    // ---- Congestion control and loss recovery (issue 11) ----
+
+    /// <summary>
+    /// The congestion control algorithm of new connections (each can switch with <c>SetCongestionControl</c> before
+    /// sending). Default CUBIC with HyStart++ (RFC 9438, RFC 9406), like Linux.
+    /// </summary>
+    public CongestionAlgorithm CongestionControl { get; init; } = CongestionAlgorithm.Cubic;
+
+    /// <summary>
+    /// RFC 5681 §4.1: after sending nothing for longer than the RTO, restart from the initial window (Linux
+    /// <c>tcp_slow_start_after_idle</c>, on by default).
+    /// </summary>
+    public bool SlowStartAfterIdle { get; init; } = true;
+
     /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
     public int MaxOutOfOrderRanges { get; init; } = 8;
 
@@ -149,6 +164,7 @@ public sealed class TcpSettings
         Require(MaxOutOfOrderRanges > 0, nameof(MaxOutOfOrderRanges), MaxOutOfOrderRanges);
         Require(FinWait2Timeout > Duration.Zero, nameof(FinWait2Timeout), FinWait2Timeout);
         Require(ChallengeAckLimit >= 0 && MaxTimeWait >= 0 && MaxConnections > 0, nameof(MaxConnections), MaxConnections);
+        Require(Enum.IsDefined(CongestionControl), nameof(CongestionControl), CongestionControl);
         Require(EphemeralPortMin > 0 && EphemeralPortMin <= EphemeralPortMax, nameof(EphemeralPortMin), EphemeralPortMin);
     }
 
