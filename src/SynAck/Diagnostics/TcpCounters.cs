@@ -58,6 +58,12 @@ public sealed class TcpCounters
     /// <summary>Of <see cref="FastRecoveries"/>, those driven by the SACK scoreboard (Linux TCPSackRecovery).</summary>
     public long SackRecoveries { get; internal set; }
 
+    /// <summary>Tail loss probes sent (RFC 8985 §7; Linux TCPLossProbes).</summary>
+    public long LossProbes { get; internal set; }
+
+    /// <summary>Retransmissions found lost by RACK's time rule and sent again (RFC 8985 §6.2; Linux TCPLostRetransmit).</summary>
+    public long LostRetransmits { get; internal set; }
+
     /// <summary>Entries now in the TIME-WAIT table.</summary>
     public long TimeWait { get; internal set; }
 

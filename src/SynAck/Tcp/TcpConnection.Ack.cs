@@ -52,6 +52,7 @@ internal sealed partial class TcpConnection
             _retries = 0;
             _rtt.ClearBackoffCount();
             OnNewAck(acked, now);
+            RackOnNewAck(now);
             // RFC 6298 §5.2, §5.3: all acknowledged → stop the timer; otherwise restart it.
             if (SndUna == SndMax)
                 StopRetransmissionTimer();
@@ -123,6 +124,7 @@ internal sealed partial class TcpConnection
             {
                 _inRecovery = false;
                 _recoverValid = false;
+                _rxLog.Clear();
                 if (_sackRecovery)
                 {
                     _sackRecovery = false;
@@ -186,6 +188,7 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void EnterRecovery(Instant now)
     {
+        ResetRack();
         _cc.OnLoss(BytesInFlight, now);
         _inRecovery = true;
         _recover = SndMax;

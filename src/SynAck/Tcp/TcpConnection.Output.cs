@@ -39,7 +39,13 @@ internal sealed partial class TcpConnection
         }
         if (_sackRecovery)
             RetransmitHoles(now, sink);
+        if (_probePending)
+        {
+            _probePending = false;
+            SendLossProbe(now, sink);
+        }
         SendData(now, sink);
+        ArmLossProbe(now);
         if (_ackNow)
             SendAck(now, sink);
     }

@@ -60,6 +60,7 @@ internal sealed partial class TcpConnection
             _unaRetransmitted = false;
             _resendUna = true;
         }
+        RackOnSack(now);
         // Every SACK shrinks pipe in recovery, and outside it may allow a limited transmit (RFC 3042): look again at the next Poll.
         _stack.MarkDirty(this);
     }
@@ -103,6 +104,12 @@ internal sealed partial class TcpConnection
             if (_scoreboard.NextHole(SndUna, out var una, out int unaLength) && una == SndUna)
                 ResendHole(una, unaLength, now, sink);
         }
+        // RFC 8985 §6.2: retransmissions that later deliveries overtook long enough ago are lost; they go again first.
+        while (_rxLog.TakeLost(SndUna, out var lostStart, out int lostLength))
+        {
+            if (ResendHole(lostStart, lostLength, now, sink) > 0)
+                _stack.Counters.LostRetransmits++;
+        }
         if (_sackFirstPending)
         {
             // RFC 6675 §5 step 4.3: the segment at HighACK + 1 goes at once, whatever the scoreboard holds — it may be
@@ -139,6 +146,7 @@ internal sealed partial class TcpConnection
             _unaRetransmittedSeq = start;
             _unaRetransmittedMax = SndMax;
         }
+        _rxLog.Add(start, len, now, SndMax);
         EmitData(start, len, false, now, sink);
         return len;
     }

@@ -26,7 +26,7 @@ internal sealed partial class TcpConnection
 
     /// <summary>The earliest of this connection's timers, or <see cref="Instant.MaxValue"/>.</summary>
     public Instant EarliestTimer()
-        => Instant.Min(Instant.Min(_rtoAt, _persistAt), Instant.Min(_delAckAt, _finWait2At));
+        => Instant.Min(Instant.Min(Instant.Min(_rtoAt, _persistAt), Instant.Min(_delAckAt, _finWait2At)), RackTimer);
 
     /// <summary>Runs every timer that is due (RFC 9293 §3.10.8 timeouts, RFC 6298, RFC 1122 §4.2.3.2).</summary>
     public void OnTimers(Instant now)
@@ -45,6 +45,7 @@ internal sealed partial class TcpConnection
             if (IsReleased)
                 return;
         }
+        OnRackTimers(now);
         if (_persistAt <= now)
         {
             _persistAt = Instant.MaxValue;
@@ -110,6 +111,7 @@ internal sealed partial class TcpConnection
             _sackRecovery = false;
             _resendUna = false;
             _unaRetransmitted = false;
+            ResetRack();
             // RFC 2018 §8: the receiver may renege on SACKed data. The first timeout trusts the scoreboard and resends only
             // what it does not hold (RFC 6675 §5.1 leaves the choice open); a second one in a row forgets it.
             if (_retries > 1)
@@ -143,6 +145,8 @@ internal sealed partial class TcpConnection
     private void ClearTimers()
     {
         _rtoAt = Instant.MaxValue;
+        _tlpAt = Instant.MaxValue;
+        _reoAt = Instant.MaxValue;
         _persistAt = Instant.MaxValue;
         _delAckAt = Instant.MaxValue;
         _finWait2At = Instant.MaxValue;

@@ -103,6 +103,20 @@ public sealed class TcpSettings
     /// </summary>
     public bool SlowStartAfterIdle { get; init; } = true;
 
+    /// <summary>
+    /// RFC 8985 RACK with SACK: a hole below SACKed data is lost once a reordering window (min RTT / 4) has passed, not
+    /// only after three duplicate ACKs, and a retransmission overtaken by later delivered data is lost once RTT +
+    /// reordering window has passed since it went. Default on, like Linux (<c>tcp_recovery</c> 1).
+    /// </summary>
+    public bool Rack { get; init; } = true;
+
+    /// <summary>
+    /// RFC 8985 §7 tail loss probe (with SACK): when no ACK comes for about two round trips, one segment goes (new data,
+    /// or the last one again), so a loss at the tail of a flight is found by SACK rather than by the RTO. Default on, like
+    /// Linux (<c>tcp_early_retrans</c> 3).
+    /// </summary>
+    public bool TailLossProbe { get; init; } = true;
+
     /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
     public int MaxOutOfOrderRanges { get; init; } = 8;
 

@@ -20,4 +20,10 @@ public enum TcpTimerKind : byte
 
     /// <summary>The 2MSL wait of TIME-WAIT (RFC 9293 §3.4.2).</summary>
     TimeWait,
+
+    /// <summary>Tail loss probe (RFC 8985 §7).</summary>
+    LossProbe,
+
+    /// <summary>RACK reordering timer: a segment overtaken by delivered data becomes lost once reo_wnd passes (RFC 8985 §6.2).</summary>
+    Reorder,
 }
