@@ -64,6 +64,9 @@ public sealed class TcpCounters
     /// <summary>Retransmissions found lost by RACK's time rule and sent again (RFC 8985 §6.2; Linux TCPLostRetransmit).</summary>
     public long LostRetransmits { get; internal set; }
 
+    /// <summary>Retransmission timeouts found spurious by timestamps and undone (RFC 3522, RFC 4015; Linux TCPSpuriousRTOs).</summary>
+    public long SpuriousRtos { get; internal set; }
+
     /// <summary>Entries now in the TIME-WAIT table.</summary>
     public long TimeWait { get; internal set; }
 

@@ -35,6 +35,7 @@ internal sealed partial class TcpConnection
         if (ack > SndUna)
         {
             int acked = ack - SndUna;
+            CheckSpuriousRto(seg);
             SndUna = ack;
             _scoreboard.DropBelow(SndUna);
             if (SndNxt < SndUna)

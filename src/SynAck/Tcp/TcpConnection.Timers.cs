@@ -37,6 +37,8 @@ internal sealed partial class TcpConnection
             TimerFired(TcpTimerKind.DelayedAck, now);
             AckNow();
         }
+        // A loss probe due no later than the RTO goes instead of it (RFC 8985 §7.2, as Linux clamps the PTO to the RTO).
+        OnRackTimers(now);
         if (_rtoAt <= now)
         {
             _rtoAt = Instant.MaxValue;
@@ -45,7 +47,6 @@ internal sealed partial class TcpConnection
             if (IsReleased)
                 return;
         }
-        OnRackTimers(now);
         if (_persistAt <= now)
         {
             _persistAt = Instant.MaxValue;
@@ -99,7 +100,10 @@ internal sealed partial class TcpConnection
             // RFC 5681 §3.1 (4): ssthresh from the algorithm, cwnd = loss window (1 SMSS). A further timeout of the same
             // loss keeps ssthresh (as Linux does): the flight it would halve is already the loss window.
             if (_retries == 1)
+            {
+                PrepareRtoUndo(now);
                 _cc.OnRto(BytesInFlight, now);
+            }
             else
                 Cwnd = SndMss;
             _inRecovery = false;

@@ -86,7 +86,8 @@ internal sealed partial class TcpConnection
 
     /// <summary>
     /// RFC 8985 §7.2: with data outstanding, a probe timeout PTO = 2·SRTT (plus the worst-case delayed ACK when only one
-    /// segment is out, plus a little slack otherwise), unless the RTO would come first. Beyond RFC 8985, which probes only
+    /// segment is out, plus a little slack otherwise), at the latest when the RTO would fire, which the probe then replaces
+    /// (as Linux does: a one-segment tail is probed at the RTO's time, without the RTO's cwnd collapse). Beyond RFC 8985, which probes only
     /// outside recovery, one probe is also allowed in SACK recovery when it stalls (every segment in flight lost and
     /// pipe too close to cwnd for another): the probe's SACK lets RACK find the lost retransmission instead of the RTO.
     /// After a timeout (until `recover`) and in NewReno recovery there is no probe.
@@ -98,9 +99,7 @@ internal sealed partial class TcpConnection
             || !_rtt.HasSample || SndWnd == 0)
             return;
         var pto = _rtt.Srtt * 2 + (BytesInFlight <= SndMss ? s_tlpDelayedAck : s_tlpSlack);
-        var at = now + pto;
-        if (at < _rtoAt)
-            _tlpAt = at;
+        _tlpAt = Instant.Min(now + pto, _rtoAt);
     }
 
     /// <summary>The RACK timers that are due.</summary>
@@ -122,6 +121,7 @@ internal sealed partial class TcpConnection
                 _tlpOut = true;
                 _stack.Counters.LossProbes++;
                 _stack.MarkDirty(this);
+                RestartRetransmissionTimer(now);
             }
         }
     }
