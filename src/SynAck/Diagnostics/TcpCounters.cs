@@ -67,6 +67,12 @@ public sealed class TcpCounters
     /// <summary>Retransmission timeouts found spurious by timestamps and undone (RFC 3522, RFC 4015; Linux TCPSpuriousRTOs).</summary>
     public long SpuriousRtos { get; internal set; }
 
+    /// <summary>D-SACK blocks received (RFC 2883; Linux TCPDSACKRecv).</summary>
+    public long DsacksReceived { get; internal set; }
+
+    /// <summary>Fast recoveries undone because D-SACK showed every retransmission needless (RFC 3708; Linux TCPDSACKUndo).</summary>
+    public long SpuriousRecoveries { get; internal set; }
+
     /// <summary>Entries now in the TIME-WAIT table.</summary>
     public long TimeWait { get; internal set; }
 

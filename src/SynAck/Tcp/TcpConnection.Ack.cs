@@ -176,7 +176,7 @@ internal sealed partial class TcpConnection
         }
         // RFC 6582 §3.2 step 2: only when the ACK covers more than `recover` (set by the last recovery or timeout);
         // duplicates of data a go-back-N retransmission resent are not a new loss.
-        if (_dupAcks == 3 && !_recoverValid)
+        if (_dupAcks == 3 && !_recoverValid && !CountsByTimeOnly)
             EnterRecovery(now);
         else if (_dupAcks < 3)
             _stack.MarkDirty(this); // RFC 3042: the first two may each let a new segment go
@@ -190,6 +190,7 @@ internal sealed partial class TcpConnection
     private void EnterRecovery(Instant now)
     {
         ResetRack();
+        ArmRecoveryUndo();
         _cc.OnLoss(BytesInFlight, now);
         _inRecovery = true;
         _recover = SndMax;

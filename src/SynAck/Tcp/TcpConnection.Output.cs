@@ -204,6 +204,7 @@ internal sealed partial class TcpConnection
         if (len <= 0 && !fin)
             return;
         var saved = SndNxt;
+        CountRecoveryRetransmission();
         EmitData(SndUna, Math.Max(len, 0), fin, now, sink);
         if (saved > SndNxt)
             SndNxt = saved;

@@ -39,7 +39,14 @@ internal sealed partial class TcpConnection
         var o = seg.Options;
         if (!SackOk || o.SackBlockCount == 0)
             return;
-        for (int i = 0; i < o.SackBlockCount; i++)
+        int firstBlock = 0;
+        if (IsDsack(o, seg.Ack))
+        {
+            var d = o.GetSackBlock(0);
+            OnDsack(d.Left, d.Right, now);
+            firstBlock = 1;
+        }
+        for (int i = firstBlock; i < o.SackBlockCount; i++)
         {
             var b = o.GetSackBlock(i);
             if (b.Left < b.Right && b.Left > seg.Ack && b.Right <= SndMax)
@@ -48,7 +55,8 @@ internal sealed partial class TcpConnection
         // RFC 6675 §5: recovery may start before the third duplicate ACK once more than (DupThresh − 1)·SMSS bytes
         // above SND.UNA are SACKed.
         // Not below `recover` after a timeout (RFC 6675 §5.1): those SACKs describe what the timeout already resends.
-        if (!_inRecovery && !_recoverValid && SndMax != SndUna && _scoreboard.SackedBetween(SndUna, SndMax) > 2 * SndMss)
+        // Once reordering has been seen, RACK's time rule alone decides (RFC 8985 §6.2 step 4).
+        if (!_inRecovery && !_recoverValid && !CountsByTimeOnly && SndMax != SndUna && _scoreboard.SackedBetween(SndUna, SndMax) > 2 * SndMss)
             EnterRecovery(now);
         // A lost retransmission (RFC 6675 leaves it to the RTO, which is 200 ms or more against a sub-millisecond
         // round trip). Judged as RFC 6675 §4 IsLost judges a first transmission, counting only data sent after the
@@ -147,6 +155,7 @@ internal sealed partial class TcpConnection
             _unaRetransmittedMax = SndMax;
         }
         _rxLog.Add(start, len, now, SndMax);
+        CountRecoveryRetransmission();
         EmitData(start, len, false, now, sink);
         return len;
     }
@@ -157,12 +166,14 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void AddSackBlocks(ref TcpHeaderFields h, int payloadLength)
     {
-        if (!SackOk || _recv.RangeCount == 0)
+        if (!SackOk || (_recv.RangeCount == 0 && !_dsackPending))
             return;
         int fixedOptions = h.Options.EncodedLength;
         int room = Math.Min(TcpOptions.MaxLength, SndMss + (TimestampsOk ? TimestampsLength : 0) - payloadLength) - fixedOptions - 4;
         int max = Math.Min(room / 8, TimestampsOk ? 3 : TcpOptions.MaxSackBlocks);
-        if (max > 0)
+        if (max > 0 && TryAddDsackBlock(ref h.Options))
+            max--;
+        if (max > 0 && _recv.RangeCount > 0)
             _recv.AddSackBlocks(ref h.Options, max);
     }
 }

@@ -116,6 +116,7 @@ internal sealed partial class TcpConnection
             _resendUna = false;
             _unaRetransmitted = false;
             ResetRack();
+            _undoArmed = false;
             // RFC 2018 §8: the receiver may renege on SACKed data. The first timeout trusts the scoreboard and resends only
             // what it does not hold (RFC 6675 §5.1 leaves the choice open); a second one in a row forgets it.
             if (_retries > 1)

@@ -25,8 +25,20 @@ internal sealed partial class TcpConnection
     private bool _tlpOut;
     private bool _probePending;
 
-    /// <summary>RFC 8985 §6.2 step 4: reo_wnd = min_RTT / 4 (at least 1 ms: timestamps measure whole milliseconds).</summary>
-    private Duration ReoWnd => Duration.Max(_rtt.MinRtt / 4, s_minReoWnd);
+    /// <summary>
+    /// RFC 8985 §6.2 step 4: reo_wnd = min_RTT / 4 · reo_wnd_mult, at most SRTT (at least 1 ms: timestamps measure whole
+    /// milliseconds).
+    /// </summary>
+    private Duration ReoWnd
+    {
+        get
+        {
+            var wnd = _rtt.MinRtt / 4 * _reoWndMult;
+            if (_rtt.HasSample && wnd > _rtt.Srtt)
+                wnd = _rtt.Srtt;
+            return Duration.Max(wnd, s_minReoWnd);
+        }
+    }
 
     /// <summary>RFC 8985 §6.2: how long a segment must have been out, once overtaken, to count as lost.</summary>
     private Duration RackWait => (_rtt.HasSample ? _rtt.Srtt : _rtt.Rto) + ReoWnd;
