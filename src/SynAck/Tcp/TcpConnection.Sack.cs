@@ -9,7 +9,8 @@ namespace SynAck.Tcp;
 /// below the highest SACKed one counts as lost (RFC 6675's IsLost waits for DupThresh segments SACKed above it; the
 /// difference only shows under reordering, where we retransmit a little early). In recovery the sender keeps
 /// pipe — bytes believed in the network — under cwnd, retransmitting holes first (NextSeg rule 1) and then new data
-/// (rule 2); rules 3 and 4 are left out, so a loss with nothing SACKed above it waits for a partial ACK or the RTO.
+/// (rule 2); rules 3 and 4 are left out. A loss with nothing SACKed above it is found by the tail loss probe and RACK
+/// (Recovery/TcpConnection.Rack); inside a recovery a hole still counts as lost at once, without RACK's reordering window.
 /// </summary>
 internal sealed partial class TcpConnection
 {
