@@ -64,6 +64,21 @@ public sealed class TcpCounters
     /// <summary>Of <see cref="FastRecoveries"/>, those driven by the SACK scoreboard (Linux TCPSackRecovery).</summary>
     public long SackRecoveries { get; internal set; }
 
+    /// <summary>Tail loss probes sent (RFC 8985 §7; Linux TCPLossProbes).</summary>
+    public long LossProbes { get; internal set; }
+
+    /// <summary>Retransmissions found lost by RACK's time rule and sent again (RFC 8985 §6.2; Linux TCPLostRetransmit).</summary>
+    public long LostRetransmits { get; internal set; }
+
+    /// <summary>Retransmission timeouts found spurious by timestamps and undone (RFC 3522, RFC 4015; Linux TCPSpuriousRTOs).</summary>
+    public long SpuriousRtos { get; internal set; }
+
+    /// <summary>D-SACK blocks received (RFC 2883; Linux TCPDSACKRecv).</summary>
+    public long DsacksReceived { get; internal set; }
+
+    /// <summary>Fast recoveries undone because D-SACK showed every retransmission needless (RFC 3708; Linux TCPDSACKUndo).</summary>
+    public long SpuriousRecoveries { get; internal set; }
+
     /// <summary>Entries now in the TIME-WAIT table.</summary>
     public long TimeWait { get; internal set; }
 

@@ -217,6 +217,9 @@ public sealed partial class NetStack
     /// <summary>Switches Nagle's algorithm off (<paramref name="noDelay"/> true) or on for one connection.</summary>
     public void SetNoDelay(TcpHandle handle, bool noDelay) => Get(handle).Nagle = !noDelay;
 
+    /// <summary>Chooses one connection's congestion control algorithm (the stack's default is <see cref="TcpSettings.CongestionControl"/>).</summary>
+    public void SetCongestionControl(TcpHandle handle, SynAck.Tcp.Congestion.CongestionAlgorithm algorithm) => Get(handle).SetCongestionAlgorithm(algorithm);
+
     /// <summary>True when any connection or TIME-WAIT entry uses this 4-tuple.</summary>
     public bool InUse(in ConnectionId id) => _connections.ContainsKey(id) || _timeWait.Contains(id);
 

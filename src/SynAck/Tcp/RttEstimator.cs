@@ -35,10 +35,23 @@ internal struct RttEstimator
 
     public int Backoff { get; private set; }
 
+    /// <summary>The most recent sample (for HyStart++'s per-round minimum, RFC 9406).</summary>
+    public Duration Latest { get; private set; }
+
+    /// <summary>The smallest sample (RFC 8985 §6.2 sizes the reordering window from it).</summary>
+    public Duration MinRtt { get; private set; }
+
+    /// <summary>Samples taken so far; a caller compares it before and after an ACK to see whether one was taken.</summary>
+    public long SampleCount { get; private set; }
+
     public void Sample(Duration r)
     {
         if (r < Duration.Zero)
             return;
+        Latest = r;
+        SampleCount++;
+        if (SampleCount == 1 || r < MinRtt)
+            MinRtt = r;
         if (!HasSample)
         {
             // RFC 6298 §2.2: first measurement.

@@ -121,4 +121,26 @@ internal struct SackScoreboard
         }
         return false;
     }
+
+    /// <summary><paramref name="seq"/>, or the right edge of the SACKed range holding it.</summary>
+    public SeqNum SkipSacked(SeqNum seq)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            if (_left[i] <= seq && seq < _right[i])
+                return _right[i];
+        }
+        return seq;
+    }
+
+    /// <summary>Bytes from <paramref name="seq"/> up to the next SACKed range (or <paramref name="limit"/>).</summary>
+    public int UnsackedRun(SeqNum seq, SeqNum limit)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            if (_left[i] > seq)
+                return SeqNum.Min(_left[i], limit) - seq;
+        }
+        return Math.Max(limit - seq, 0);
+    }
 }

@@ -35,6 +35,7 @@ internal sealed partial class TcpConnection
         if (ack > SndUna)
         {
             int acked = ack - SndUna;
+            CheckSpuriousRto(seg);
             SndUna = ack;
             _scoreboard.DropBelow(SndUna);
             if (SndNxt < SndUna)
@@ -44,11 +45,15 @@ internal sealed partial class TcpConnection
             _send.Consume(dataAcked);
             SndBufStart += dataAcked;
             // RFC 6298 §3 / Karn: only a segment sent once yields an RTT sample.
+            long samples = _rtt.SampleCount;
             if (!TrySampleTimestampRtt(seg, now) && _rttTiming && ack >= _rttSeq)
                 SampleRtt(now);
+            if (_rtt.SampleCount != samples)
+                _cc.OnRttSample(_rtt.Latest, ack, SndNxt);
             _retries = 0;
             _rtt.ClearBackoffCount();
-            OnNewAck(acked);
+            OnNewAck(acked, now);
+            RackOnNewAck(now);
             // RFC 6298 §5.2, §5.3: all acknowledged → stop the timer; otherwise restart it.
             if (SndUna == SndMax)
                 StopRetransmissionTimer();
@@ -62,7 +67,7 @@ internal sealed partial class TcpConnection
         }
 
         // RFC 2018 / RFC 6675: what the receiver holds above SND.UNA.
-        TakeSackBlocks(seg);
+        TakeSackBlocks(seg, now);
 
         // Window update (RFC 9293 §3.10.7.4 fifth): only for SND.UNA =< SEG.ACK =< SND.NXT, and then when
         // SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
@@ -107,8 +112,11 @@ internal sealed partial class TcpConnection
         }
     }
 
-    /// <summary>RFC 5681 §3.1: slow start below ssthresh, congestion avoidance above; NewReno partial ACKs (RFC 6582).</summary>
-    private void OnNewAck(int acked)
+    /// <summary>
+    /// A new cumulative ACK: ends or continues recovery (RFC 6582 §3.2 full and partial ACKs), otherwise grows cwnd as
+    /// the algorithm says — only when the sender was cwnd-limited (RFC 7661).
+    /// </summary>
+    private void OnNewAck(int acked, Instant now)
     {
         _dupAcks = 0;
         if (_inRecovery)
@@ -116,25 +124,39 @@ internal sealed partial class TcpConnection
             if (SndUna >= _recover)
             {
                 _inRecovery = false;
-                _sackRecovery = false;
-                Cwnd = Ssthresh;
-            }
-            else
-            {
-                // Partial ACK: the next hole is lost too; retransmit it at once (with SACK the scoreboard knows the holes).
-                if (!_sackRecovery)
-                    _retransmitFirst = true;
+                _recoverValid = false;
+                _rxLog.Clear();
+                if (_sackRecovery)
+                {
+                    _sackRecovery = false;
+                    Cwnd = Ssthresh;
+                }
+                else
+                {
+                    // RFC 6582 §3.2 step 3 (full ACK): cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS), no burst.
+                    Cwnd = Math.Min(Ssthresh, Math.Max(BytesInFlight, SndMss) + SndMss);
+                }
                 return;
             }
+            if (!_sackRecovery)
+            {
+                // RFC 6582 §3.2 step 4 (partial ACK): the next hole is lost too and goes at once; cwnd deflates by the
+                // amount acknowledged, plus back one SMSS when that was at least one SMSS.
+                _retransmitFirst = true;
+                Cwnd = Math.Max(Cwnd - acked + (acked >= SndMss ? SndMss : 0), SndMss);
+            }
+            return;
         }
-        if (Cwnd < Ssthresh)
-            Cwnd += Math.Min(acked, SndMss);
-        else
-            Cwnd += Math.Max(1, SndMss * SndMss / Math.Max(Cwnd, 1));
-        Cwnd = Math.Min(Cwnd, 1 << 30);
+        if (_recoverValid && SndUna >= _recover)
+            _recoverValid = false;
+        if (IsCwndLimited)
+            _cc.OnAck(acked, now, _rtt.HasSample ? _rtt.Srtt : _rtt.Rto);
     }
 
-    /// <summary>RFC 5681 §3.2: the third duplicate ACK triggers fast retransmit and recovery.</summary>
+    /// <summary>
+    /// RFC 5681 §3.2: the third duplicate ACK triggers fast retransmit and recovery; in NewReno recovery each further one
+    /// inflates cwnd by one SMSS (step 4), which lets new data go (step 5).
+    /// </summary>
     private void OnDuplicateAck(TcpPacket seg, Instant now)
     {
         // A duplicate ACK (RFC 5681 §2): no data, no SYN/FIN, same window, and data outstanding. Behind a zero window
@@ -143,23 +165,36 @@ internal sealed partial class TcpConnection
             || SndWnd == 0)
             return;
         _dupAcks++;
-        if (_dupAcks == 3 && !_inRecovery)
-            EnterRecovery();
+        if (_inRecovery)
+        {
+            if (!_sackRecovery)
+            {
+                Cwnd = (int)Math.Min((long)Cwnd + SndMss, 1 << 30);
+                _stack.MarkDirty(this);
+            }
+            return;
+        }
+        // RFC 6582 §3.2 step 2: only when the ACK covers more than `recover` (set by the last recovery or timeout);
+        // duplicates of data a go-back-N retransmission resent are not a new loss.
+        if (_dupAcks == 3 && !_recoverValid && !CountsByTimeOnly)
+            EnterRecovery(now);
         else if (_dupAcks < 3)
             _stack.MarkDirty(this); // RFC 3042: the first two may each let a new segment go
-        _ = now;
     }
 
     /// <summary>
-    /// RFC 5681 §3.2 / RFC 6675 §5: ssthresh = cwnd = max(FlightSize / 2, 2·SMSS) and recovery until SND.MAX is
-    /// acknowledged. Without SACK the segment at SND.UNA goes again at once (NewReno); with SACK the holes do, as pipe allows.
+    /// RFC 5681 §3.2 / RFC 6675 §5: the algorithm sets ssthresh and cwnd, recovery lasts until SND.MAX is acknowledged.
+    /// Without SACK the segment at SND.UNA goes again at once and cwnd = ssthresh + 3·SMSS (NewReno); with SACK the
+    /// first segment at once (step 4.3) and then the holes, as pipe allows.
     /// </summary>
-    private void EnterRecovery()
+    private void EnterRecovery(Instant now)
     {
-        Ssthresh = Math.Max(BytesInFlight / 2, 2 * SndMss);
-        Cwnd = Ssthresh;
+        ResetRack();
+        ArmRecoveryUndo();
+        _cc.OnLoss(BytesInFlight, now);
         _inRecovery = true;
         _recover = SndMax;
+        _recoverValid = true;
         _stack.Counters.FastRecoveries++;
         if (SackOk)
         {
@@ -172,6 +207,7 @@ internal sealed partial class TcpConnection
         }
         else
         {
+            Cwnd = (int)Math.Min((long)Ssthresh + 3 * SndMss, 1 << 30);
             _retransmitFirst = true;
         }
         _rttTiming = false;

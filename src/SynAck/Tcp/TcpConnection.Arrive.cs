@@ -68,6 +68,7 @@ internal sealed partial class TcpConnection
             }
             if (ackOnly && ProcessAck(seg, now, out _))
                 FinishFinWait1(now);
+            NoteDuplicateSegment(seg);
             _stack.Drop(now, TcpDropReason.OutOfWindow, Id, true, NetStackSummary(seg));
             return;
         }

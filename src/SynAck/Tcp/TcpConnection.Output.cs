@@ -39,7 +39,13 @@ internal sealed partial class TcpConnection
         }
         if (_sackRecovery)
             RetransmitHoles(now, sink);
+        if (_probePending)
+        {
+            _probePending = false;
+            SendLossProbe(now, sink);
+        }
         SendData(now, sink);
+        ArmLossProbe(now);
         if (_ackNow)
             SendAck(now, sink);
     }
@@ -81,10 +87,19 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void SendData(Instant now, IPacketSink sink)
     {
+        // RFC 5681 §4.1: nothing sent for longer than the RTO and nothing in flight — restart from the initial window.
+        if (_settings.SlowStartAfterIdle && SndMax == SndUna && _sentData && now - _lastDataSent > _rtt.Rto && _send.Count > SndNxt - SndBufStart)
+        {
+            _cc.OnIdleRestart(now);
+            _sentData = false;
+        }
         while (true)
         {
             if (FinQueued && SndNxt > FinSeq)
                 return;
+            // After a timeout, what SACK says the receiver holds is not sent again (RFC 6675 §5.1).
+            if (SndNxt < SndMax && _scoreboard.Count > 0)
+                SndNxt = _scoreboard.SkipSacked(SndNxt);
             int offset = SndNxt - SndBufStart;
             if (offset < 0)
                 return;
@@ -94,6 +109,8 @@ internal sealed partial class TcpConnection
                 ? Math.Min((SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt, Cwnd - Pipe())
                 : (SndUna + (int)Math.Min(SndWnd, (uint)(Cwnd + LimitedTransmitAllowance()))) - SndNxt;
             int len = Math.Min(Math.Min(unsent, SndMss), Math.Max(usable, 0));
+            if (SndNxt < SndMax && _scoreboard.Count > 0)
+                len = Math.Min(len, _scoreboard.UnsackedRun(SndNxt, SndMax));
             bool probe = false;
             if (_forceProbe && len == 0 && unsent > 0)
             {
@@ -105,16 +122,24 @@ internal sealed partial class TcpConnection
             bool fin = FinQueued && SndNxt + len == FinSeq;
             if (len == 0 && !fin)
             {
+                NoteCwndUse(CwndBound(unsent, usable));
                 // Nothing may go. With a closed window, data waiting and nothing in flight, start probing.
                 if (unsent > 0 && SndWnd == 0 && SndMax == SndUna && _rtoAt == Instant.MaxValue && _persistAt == Instant.MaxValue)
                     _persistAt = now + Duration.Min(Duration.Max(_rtt.Rto, _settings.MinRto), _settings.MaxPersist);
                 return;
             }
             if (len > 0 && !probe && !MaySend(len, unsent, fin))
+            {
+                NoteCwndUse(CwndBound(unsent, usable));
                 return;
+            }
             EmitData(SndNxt, len, fin, now, sink);
         }
     }
+
+    /// <summary>Data waits and cwnd (not the peer's window) is what holds a full segment back (RFC 7661's cwnd-limited).</summary>
+    private bool CwndBound(int unsent, int usable)
+        => unsent > 0 && usable < Math.Min(unsent, SndMss) && (_sackRecovery || Cwnd + LimitedTransmitAllowance() <= SndWnd);
 
     /// <summary>Sender SWS avoidance and Nagle: may a segment of <paramref name="len"/> bytes go now?</summary>
     private bool MaySend(int len, int unsent, bool fin)
@@ -162,6 +187,8 @@ internal sealed partial class TcpConnection
         if (_rtoAt == Instant.MaxValue)
             _rtoAt = now + _rtt.Rto; // RFC 6298 §5.1
         _persistAt = Instant.MaxValue;
+        _lastDataSent = now;
+        _sentData = true;
         ClearAckPending();
         _stack.SendSegment(Id, h, payload, retransmission, now, sink);
     }
@@ -177,6 +204,7 @@ internal sealed partial class TcpConnection
         if (len <= 0 && !fin)
             return;
         var saved = SndNxt;
+        CountRecoveryRetransmission();
         EmitData(SndUna, Math.Max(len, 0), fin, now, sink);
         if (saved > SndNxt)
             SndNxt = saved;

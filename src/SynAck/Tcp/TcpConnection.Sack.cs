@@ -9,7 +9,8 @@ namespace SynAck.Tcp;
 /// below the highest SACKed one counts as lost (RFC 6675's IsLost waits for DupThresh segments SACKed above it; the
 /// difference only shows under reordering, where we retransmit a little early). In recovery the sender keeps
 /// pipe — bytes believed in the network — under cwnd, retransmitting holes first (NextSeg rule 1) and then new data
-/// (rule 2); rules 3 and 4 are left out, so a loss with nothing SACKed above it waits for a partial ACK or the RTO.
+/// (rule 2); rules 3 and 4 are left out. A loss with nothing SACKed above it is found by the tail loss probe and RACK
+/// (Recovery/TcpConnection.Rack); inside a recovery a hole still counts as lost at once, without RACK's reordering window.
 /// </summary>
 internal sealed partial class TcpConnection
 {
@@ -34,12 +35,19 @@ internal sealed partial class TcpConnection
     public bool InSackRecovery => _sackRecovery;
 
     /// <summary>Records the SACK blocks of an acceptable ACK; blocks outside (SEG.ACK, SND.MAX] are ignored as bogus.</summary>
-    private void TakeSackBlocks(TcpPacket seg)
+    private void TakeSackBlocks(TcpPacket seg, Instant now)
     {
         var o = seg.Options;
         if (!SackOk || o.SackBlockCount == 0)
             return;
-        for (int i = 0; i < o.SackBlockCount; i++)
+        int firstBlock = 0;
+        if (IsDsack(o, seg.Ack))
+        {
+            var d = o.GetSackBlock(0);
+            OnDsack(d.Left, d.Right, now);
+            firstBlock = 1;
+        }
+        for (int i = firstBlock; i < o.SackBlockCount; i++)
         {
             var b = o.GetSackBlock(i);
             if (b.Left < b.Right && b.Left > seg.Ack && b.Right <= SndMax)
@@ -47,8 +55,10 @@ internal sealed partial class TcpConnection
         }
         // RFC 6675 §5: recovery may start before the third duplicate ACK once more than (DupThresh − 1)·SMSS bytes
         // above SND.UNA are SACKed.
-        if (!_inRecovery && SndMax != SndUna && _scoreboard.SackedBetween(SndUna, SndMax) > 2 * SndMss)
-            EnterRecovery();
+        // Not below `recover` after a timeout (RFC 6675 §5.1): those SACKs describe what the timeout already resends.
+        // Once reordering has been seen, RACK's time rule alone decides (RFC 8985 §6.2 step 4).
+        if (!_inRecovery && !_recoverValid && !CountsByTimeOnly && SndMax != SndUna && _scoreboard.SackedBetween(SndUna, SndMax) > 2 * SndMss)
+            EnterRecovery(now);
         // A lost retransmission (RFC 6675 leaves it to the RTO, which is 200 ms or more against a sub-millisecond
         // round trip). Judged as RFC 6675 §4 IsLost judges a first transmission, counting only data sent after the
         // retransmission: more than (DupThresh − 1)·SMSS of it SACKed while SND.UNA still waits means it is gone
@@ -59,6 +69,7 @@ internal sealed partial class TcpConnection
             _unaRetransmitted = false;
             _resendUna = true;
         }
+        RackOnSack(now);
         // Every SACK shrinks pipe in recovery, and outside it may allow a limited transmit (RFC 3042): look again at the next Poll.
         _stack.MarkDirty(this);
     }
@@ -102,9 +113,24 @@ internal sealed partial class TcpConnection
             if (_scoreboard.NextHole(SndUna, out var una, out int unaLength) && una == SndUna)
                 ResendHole(una, unaLength, now, sink);
         }
-        while (_sackFirstPending || Pipe() < Cwnd)
+        // RFC 8985 §6.2: retransmissions that later deliveries overtook long enough ago are lost; they go again first.
+        while (_rxLog.TakeLost(SndUna, out var lostStart, out int lostLength))
         {
+            if (ResendHole(lostStart, lostLength, now, sink) > 0)
+                _stack.Counters.LostRetransmits++;
+        }
+        if (_sackFirstPending)
+        {
+            // RFC 6675 §5 step 4.3: the segment at HighACK + 1 goes at once, whatever the scoreboard holds — it may be
+            // empty when the duplicate ACKs carried no SACK blocks.
             _sackFirstPending = false;
+            int hole = _scoreboard.Count > 0 && _scoreboard.Range(0).Left > SndUna ? _scoreboard.Range(0).Left - SndUna : SndMax - SndUna;
+            int sent = ResendHole(SndUna, hole, now, sink);
+            if (sent > 0)
+                _highRxt = SndUna + sent;
+        }
+        while (Pipe() < Cwnd)
+        {
             if (!_scoreboard.NextHole(SeqNum.Max(_highRxt, SndUna), out var start, out int holeLength))
                 return;
             int len = ResendHole(start, holeLength, now, sink);
@@ -129,6 +155,8 @@ internal sealed partial class TcpConnection
             _unaRetransmittedSeq = start;
             _unaRetransmittedMax = SndMax;
         }
+        _rxLog.Add(start, len, now, SndMax);
+        CountRecoveryRetransmission();
         EmitData(start, len, false, now, sink);
         return len;
     }
@@ -139,12 +167,14 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void AddSackBlocks(ref TcpHeaderFields h, int payloadLength)
     {
-        if (!SackOk || _recv.RangeCount == 0)
+        if (!SackOk || (_recv.RangeCount == 0 && !_dsackPending))
             return;
         int fixedOptions = h.Options.EncodedLength;
         int room = Math.Min(TcpOptions.MaxLength, SndMss + (TimestampsOk ? TimestampsLength : 0) - payloadLength) - fixedOptions - 4;
         int max = Math.Min(room / 8, TimestampsOk ? 3 : TcpOptions.MaxSackBlocks);
-        if (max > 0)
+        if (max > 0 && TryAddDsackBlock(ref h.Options))
+            max--;
+        if (max > 0 && _recv.RangeCount > 0)
             _recv.AddSackBlocks(ref h.Options, max);
     }
 }

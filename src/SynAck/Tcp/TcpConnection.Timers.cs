@@ -17,6 +17,8 @@ internal sealed partial class TcpConnection
     private int _dupAcks;
     private bool _inRecovery;
     private SeqNum _recover;
+    // `recover` is ahead of SND.UNA (RFC 6582 §3.2): set by a recovery or a timeout, cleared once acknowledged past.
+    private bool _recoverValid;
 
     public Instant RetransmissionDeadline => _rtoAt;
 
@@ -24,7 +26,7 @@ internal sealed partial class TcpConnection
 
     /// <summary>The earliest of this connection's timers, or <see cref="Instant.MaxValue"/>.</summary>
     public Instant EarliestTimer()
-        => Instant.Min(Instant.Min(Instant.Min(_rtoAt, _persistAt), Instant.Min(_delAckAt, _finWait2At)), IdleTimers);
+        => Instant.Min(Instant.Min(Instant.Min(_rtoAt, _persistAt), Instant.Min(_delAckAt, _finWait2At)), Instant.Min(IdleTimers, RackTimer));
 
     /// <summary>Runs every timer that is due (RFC 9293 §3.10.8 timeouts, RFC 6298, RFC 1122 §4.2.3.2).</summary>
     public void OnTimers(Instant now)
@@ -35,6 +37,8 @@ internal sealed partial class TcpConnection
             TimerFired(TcpTimerKind.DelayedAck, now);
             AckNow();
         }
+        // A loss probe due no later than the RTO goes instead of it (RFC 8985 §7.2, as Linux clamps the PTO to the RTO).
+        OnRackTimers(now);
         if (_rtoAt <= now)
         {
             _rtoAt = Instant.MaxValue;
@@ -95,16 +99,30 @@ internal sealed partial class TcpConnection
         // A timeout behind a zero window is a persist probe going unanswered (RFC 9293 §3.8.6.1), not a loss.
         if (IsSynchronized && SndWnd != 0)
         {
-            // RFC 5681 §3.1 (4): ssthresh = max(FlightSize / 2, 2·SMSS); cwnd = loss window (1 SMSS).
-            Ssthresh = Math.Max(BytesInFlight / 2, 2 * SndMss);
-            Cwnd = SndMss;
+            // RFC 5681 §3.1 (4): ssthresh from the algorithm, cwnd = loss window (1 SMSS). A further timeout of the same
+            // loss keeps ssthresh (as Linux does): the flight it would halve is already the loss window.
+            if (_retries == 1)
+            {
+                PrepareRtoUndo(now);
+                _cc.OnRto(BytesInFlight, now);
+            }
+            else
+                Cwnd = SndMss;
             _inRecovery = false;
             _dupAcks = 0;
-            // RFC 2018 §8: after a timeout the receiver may have reneged; retransmit without trusting the old SACKs.
+            // RFC 6582 §3.2, RFC 6675 §5.1: recover = SND.MAX, so duplicate ACKs of the go-back-N resends below it do not
+            // start a second recovery.
+            _recover = SndMax;
+            _recoverValid = true;
             _sackRecovery = false;
             _resendUna = false;
             _unaRetransmitted = false;
-            _scoreboard.Clear();
+            ResetRack();
+            _undoArmed = false;
+            // RFC 2018 §8: the receiver may renege on SACKed data. The first timeout trusts the scoreboard and resends only
+            // what it does not hold (RFC 6675 §5.1 leaves the choice open); a second one in a row forgets it.
+            if (_retries > 1)
+                _scoreboard.Clear();
         }
         _rttTiming = false;
         // Go back to SND.UNA: everything after it is sent again as the windows allow.
@@ -134,6 +152,8 @@ internal sealed partial class TcpConnection
     private void ClearTimers()
     {
         _rtoAt = Instant.MaxValue;
+        _tlpAt = Instant.MaxValue;
+        _reoAt = Instant.MaxValue;
         _persistAt = Instant.MaxValue;
         _delAckAt = Instant.MaxValue;
         _finWait2At = Instant.MaxValue;

@@ -1,4 +1,5 @@
 using SynAck.Stack;
+using SynAck.Tcp.Congestion;
 using SynAck.Time;
 using SynAck.Wire;
 
@@ -24,6 +25,7 @@ internal sealed partial class TcpConnection
     private readonly ushort _localPort;
     private readonly ushort _remotePort;
     private readonly uint _tsOffset;
+    private CongestionControl _cc;
 
     public TcpConnection(NetStack stack, in ConnectionId id, Instant now)
         : this(stack, id, null, now, null)
@@ -55,8 +57,7 @@ internal sealed partial class TcpConnection
         SndNxt = Iss;
         SndMax = Iss;
         SndBufStart = Iss + 1;
-        Cwnd = 10 * SndMss;
-        Ssthresh = int.MaxValue;
+        _cc = CongestionControl.Create(_settings.CongestionControl, SndMss);
         InitKeepAlive(now);
     }
 
@@ -156,10 +157,16 @@ internal sealed partial class TcpConnection
     /// <summary>The peer's FIN has been received (in order).</summary>
     public bool FinReceived { get; private set; }
 
-    // Congestion control (RFC 5681): slow start, congestion avoidance, fast retransmit (NewReno-style recovery, RFC 6582).
-    public int Cwnd { get; private set; }
+    // Congestion control (Tcp/Congestion): the algorithm sizes cwnd and ssthresh; recovery (RFC 6582, RFC 6675) is ours.
+    public int Cwnd
+    {
+        get => _cc.Cwnd;
+        private set => _cc.Cwnd = value;
+    }
 
-    public int Ssthresh { get; private set; }
+    public int Ssthresh => _cc.Ssthresh;
+
+    public CongestionControl Congestion => _cc;
 
     public int BytesInFlight => SndMax - SndUna;
 
@@ -184,7 +191,10 @@ internal sealed partial class TcpConnection
             return;
         State = to;
         if (to == TcpState.Established && _synTimedOut)
+        {
             _rtt.ResetAfterSynTimeout();
+            _cc.UseLossWindowAsInitial();
+        }
         var counters = _stack.Counters;
         if (to == TcpState.SynSent && from == TcpState.Closed)
             counters.ActiveOpens++;
@@ -275,6 +285,6 @@ internal sealed partial class TcpConnection
         int peer = options.HasMss ? options.Mss : (Id.LocalAddress.IsV6 ? 1220 : 536);
         // A tiny or zero MSS would make us send absurd numbers of segments; clamp like Linux's TCP_MIN_MSS.
         SndMss = Math.Clamp(Math.Min(peer, (int)OurMss), 64, OurMss);
-        Cwnd = 10 * SndMss;
+        _cc.SetMss(SndMss);
     }
 }

@@ -1,3 +1,4 @@
+using SynAck.Tcp.Congestion;
 using SynAck.Time;
 
 namespace SynAck.Tcp;
@@ -93,6 +94,34 @@ public sealed class TcpSettings
     /// cookie. Such connections negotiate no window scaling, SACK or timestamps. Default on, like Linux.
     /// </summary>
     public bool SynCookies { get; init; } = true;
+
+    // ---- Congestion control and loss recovery (issue 11) ----
+
+    /// <summary>
+    /// The congestion control algorithm of new connections (each can switch with <c>SetCongestionControl</c> before
+    /// sending). Default CUBIC with HyStart++ (RFC 9438, RFC 9406), like Linux.
+    /// </summary>
+    public CongestionAlgorithm CongestionControl { get; init; } = CongestionAlgorithm.Cubic;
+
+    /// <summary>
+    /// RFC 5681 §4.1: after sending nothing for longer than the RTO, restart from the initial window (Linux
+    /// <c>tcp_slow_start_after_idle</c>, on by default).
+    /// </summary>
+    public bool SlowStartAfterIdle { get; init; } = true;
+
+    /// <summary>
+    /// RFC 8985 RACK with SACK: a hole below SACKed data is lost once a reordering window (min RTT / 4) has passed, not
+    /// only after three duplicate ACKs, and a retransmission overtaken by later delivered data is lost once RTT +
+    /// reordering window has passed since it went. Default on, like Linux (<c>tcp_recovery</c> 1).
+    /// </summary>
+    public bool Rack { get; init; } = true;
+
+    /// <summary>
+    /// RFC 8985 §7 tail loss probe (with SACK): when no ACK comes for about two round trips, one segment goes (new data,
+    /// or the last one again), so a loss at the tail of a flight is found by SACK rather than by the RTO. Default on, like
+    /// Linux (<c>tcp_early_retrans</c> 3).
+    /// </summary>
+    public bool TailLossProbe { get; init; } = true;
 
     /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
     public int MaxOutOfOrderRanges { get; init; } = 8;
@@ -207,6 +236,7 @@ public sealed class TcpSettings
         Require(InvalidAckInterval >= Duration.Zero, nameof(InvalidAckInterval), InvalidAckInterval);
         Require(KeepAliveIdle > Duration.Zero && KeepAliveInterval > Duration.Zero && KeepAliveProbes >= 0, nameof(KeepAliveIdle), KeepAliveIdle);
         Require(UserTimeout >= Duration.Zero, nameof(UserTimeout), UserTimeout);
+        Require(Enum.IsDefined(CongestionControl), nameof(CongestionControl), CongestionControl);
         Require(EphemeralPortMin > 0 && EphemeralPortMin <= EphemeralPortMax, nameof(EphemeralPortMin), EphemeralPortMin);
     }
 

@@ -26,4 +26,10 @@ public enum TcpTimerKind : byte
 
     /// <summary>USER TIMEOUT: how long sent data may stay unacknowledged (RFC 5482, RFC 9293 §3.10.8).</summary>
     UserTimeout,
+
+    /// <summary>Tail loss probe (RFC 8985 §7).</summary>
+    LossProbe,
+
+    /// <summary>RACK reordering timer: a segment overtaken by delivered data becomes lost once reo_wnd passes (RFC 8985 §6.2).</summary>
+    Reorder,
 }

@@ -151,7 +151,7 @@ public sealed class BenchSuiteCommandTests
     [Fact]
     public void Alloc_counts_zero_bytes_per_segment_and_exits_0()
     {
-        var (code, output, error) = Run("bench", "alloc", "--bytes", "16MiB", "--runs", "1", "--mtu", "1500", "--json");
+        var (code, output, error) = Run("bench", "alloc", "--bytes", "64MiB", "--runs", "1", "--mtu", "1500", "--json");
         Assert.True(code == 0, error);
         var f = Assert.Single(Json(output).GetProperty("figures").EnumerateArray());
         Assert.Equal("bytes_allocated_per_segment", f.GetProperty("metric").GetString());

@@ -1,0 +1,113 @@
+using SynAck.Tcp.Recovery;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// D-SACK (RFC 2883): as receiver, a duplicate segment is reported in the first SACK block of the next ACK; as sender,
+/// a reported duplicate of data we retransmitted shows the retransmission was needless. Each such report widens RACK's
+/// reordering window (RFC 8985 §6.2 step 4: reo_wnd_mult, up to SRTT, forgotten after 16 recoveries), and when every
+/// retransmission of a recovery comes back D-SACKed the recovery's cwnd reduction is undone (RFC 3708 §3, as Linux's
+/// <c>tcp_try_undo_dsack</c>).
+/// </summary>
+internal sealed partial class TcpConnection
+{
+    private const int ReoWndPersist = 16;
+
+    private bool _dsackPending;
+    private SeqNum _dsackLeft;
+    private SeqNum _dsackRight;
+    private int _reoWndMult = 1;
+    private int _reoWndPersist;
+    private bool _reorderingSeen;
+    private Instant _reoWndRaisedAt;
+    private bool _reoWndRaised;
+    private bool _undoArmed;
+    private int _undoRetransmitted;
+    private int _undoDsacked;
+    private (int Cwnd, int Ssthresh) _undoSnapshot;
+
+    /// <summary>RFC 8985 §6.2: reordering has been seen (a D-SACK), so DupThresh no longer declares losses by count.</summary>
+    private bool CountsByTimeOnly => _settings.Rack && SackOk && _reorderingSeen;
+
+    /// <summary>The reordering window RACK uses now, in multiples of min_RTT / 4.</summary>
+    public int ReorderingWindowMultiplier => _reoWndMult;
+
+    /// <summary>RFC 2883 §4: a segment wholly below RCV.NXT arrived again; its range goes in the next ACK's first SACK block.</summary>
+    internal void NoteDuplicateSegment(TcpPacket seg)
+    {
+        int len = seg.Payload.Length;
+        if (!SackOk || len == 0 || seg.Seq + len > RcvNxt)
+            return;
+        _dsackPending = true;
+        _dsackLeft = seg.Seq;
+        _dsackRight = seg.Seq + len;
+    }
+
+    /// <summary>Puts the pending D-SACK block first (RFC 2883 §4 (1)); false when there is none.</summary>
+    private bool TryAddDsackBlock(ref TcpOptions options)
+    {
+        if (!_dsackPending)
+            return false;
+        _dsackPending = false;
+        return options.TryAddSackBlock(new SackBlock(_dsackLeft, _dsackRight));
+    }
+
+    /// <summary>RFC 2883 §4.1: the first block is a D-SACK when it lies below SEG.ACK or inside the second block.</summary>
+    private static bool IsDsack(in TcpOptions o, SeqNum ack)
+    {
+        var first = o.GetSackBlock(0);
+        if (first.Right <= ack)
+            return true;
+        if (o.SackBlockCount < 2)
+            return false;
+        var second = o.GetSackBlock(1);
+        return first.Left >= second.Left && first.Right <= second.Right;
+    }
+
+    /// <summary>A D-SACK arrived for [<paramref name="left"/>, <paramref name="right"/>).</summary>
+    private void OnDsack(SeqNum left, SeqNum right, Instant now)
+    {
+        _stack.Counters.DsacksReceived++;
+        _reorderingSeen = true;
+        // RFC 8985 §6.2 step 4: at most one increase per round trip, reo_wnd never above SRTT.
+        var srtt = _rtt.HasSample ? _rtt.Srtt : _rtt.Rto;
+        if ((!_reoWndRaised || now - _reoWndRaisedAt >= srtt) && _rtt.MinRtt / 4 * (_reoWndMult + 1) <= srtt)
+        {
+            _reoWndMult++;
+            _reoWndRaisedAt = now;
+            _reoWndRaised = true;
+        }
+        _reoWndPersist = ReoWndPersist;
+        if (_undoArmed)
+        {
+            _undoDsacked += Math.Max(1, (right - left + SndMss - 1) / SndMss);
+            if (_undoDsacked >= _undoRetransmitted && _undoRetransmitted > 0)
+            {
+                // Every retransmission of the recovery was a duplicate: the loss never happened.
+                _undoArmed = false;
+                _cc.Undo(_undoSnapshot);
+                _stack.Counters.SpuriousRecoveries++;
+            }
+        }
+    }
+
+    /// <summary>A recovery begins: remember the window for a D-SACK undo; the reordering window's memory ages.</summary>
+    private void ArmRecoveryUndo()
+    {
+        _undoArmed = true;
+        _undoRetransmitted = 0;
+        _undoDsacked = 0;
+        _undoSnapshot = _cc.Snapshot();
+        if (_reoWndPersist > 0 && --_reoWndPersist == 0)
+            _reoWndMult = 1;
+    }
+
+    /// <summary>One segment retransmitted in recovery (counted for the D-SACK undo).</summary>
+    private void CountRecoveryRetransmission()
+    {
+        if (_undoArmed)
+            _undoRetransmitted++;
+    }
+}

@@ -1,0 +1,167 @@
+using SynAck.Stack;
+using SynAck.Tcp.Recovery;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// RACK-TLP (RFC 8985) on top of the SACK scoreboard: time-based loss detection for a hole below SACKed data (instead
+/// of waiting for DupThresh), for lost retransmissions (<see cref="RetransmitLog"/>), and the tail loss probe that turns a
+/// silent tail loss into SACK information. The per-segment transmit times of RFC 8985 are approximated: a hole was sent
+/// before the SACKed data above it, which itself went at least one RTT before its SACK arrived, so reo_wnd after that
+/// SACK the hole has been out for RTT + reo_wnd.
+/// </summary>
+internal sealed partial class TcpConnection
+{
+    private static readonly Duration s_minReoWnd = Duration.FromMilliseconds(1);
+    private static readonly Duration s_tlpDelayedAck = Duration.FromMilliseconds(200);
+    private static readonly Duration s_tlpSlack = Duration.FromMilliseconds(2);
+
+    private readonly RetransmitLog _rxLog = new(32);
+    private Instant _tlpAt = Instant.MaxValue;
+    private Instant _reoAt = Instant.MaxValue;
+    private Instant _sackSeenAt = Instant.MaxValue;
+    private bool _tlpOut;
+    private bool _probePending;
+
+    /// <summary>
+    /// RFC 8985 §6.2 step 4: reo_wnd = min_RTT / 4 · reo_wnd_mult, at most SRTT (at least 1 ms: timestamps measure whole
+    /// milliseconds).
+    /// </summary>
+    private Duration ReoWnd
+    {
+        get
+        {
+            var wnd = _rtt.MinRtt / 4 * _reoWndMult;
+            if (_rtt.HasSample && wnd > _rtt.Srtt)
+                wnd = _rtt.Srtt;
+            return Duration.Max(wnd, s_minReoWnd);
+        }
+    }
+
+    /// <summary>RFC 8985 §6.2: how long a segment must have been out, once overtaken, to count as lost.</summary>
+    private Duration RackWait => (_rtt.HasSample ? _rtt.Srtt : _rtt.Rto) + ReoWnd;
+
+    private Instant RackTimer => Instant.Min(_tlpAt, _reoAt);
+
+    /// <summary>After the scoreboard took an ACK's SACK blocks.</summary>
+    private void RackOnSack(Instant now)
+    {
+        if (!_settings.Rack || !SackOk)
+            return;
+        if (_sackRecovery)
+        {
+            int lost = _rxLog.DetectLost(SndUna, SndMax, _scoreboard, now, RackWait, out var recheck);
+            if (lost > 0)
+                _stack.MarkDirty(this);
+            ArmReorder(recheck);
+            return;
+        }
+        if (_inRecovery || _recoverValid || _scoreboard.Count == 0 || SndMax == SndUna)
+            return;
+        if (_sackSeenAt == Instant.MaxValue)
+            _sackSeenAt = now;
+        var deadline = _sackSeenAt + ReoWnd;
+        if (now >= deadline)
+            EnterRecovery(now);
+        else
+            ArmReorder(deadline);
+    }
+
+    /// <summary>A new cumulative ACK: the reordering clock restarts from here for whatever SACKed data remains.</summary>
+    private void RackOnNewAck(Instant now)
+    {
+        _tlpOut = false;
+        _sackSeenAt = _scoreboard.Count > 0 ? now : Instant.MaxValue;
+    }
+
+    private void ArmReorder(Instant at)
+    {
+        if (at < _reoAt)
+        {
+            _reoAt = at;
+            _stack.MarkDirty(this);
+        }
+    }
+
+    /// <summary>Recovery or a timeout starts: the RACK and TLP state of the open state is done with.</summary>
+    private void ResetRack()
+    {
+        _rxLog.Clear();
+        _sackSeenAt = Instant.MaxValue;
+        _reoAt = Instant.MaxValue;
+        _tlpAt = Instant.MaxValue;
+        _tlpOut = false;
+        _probePending = false;
+    }
+
+    /// <summary>
+    /// RFC 8985 §7.2: with data outstanding, a probe timeout PTO = 2·SRTT (plus the worst-case delayed ACK when only one
+    /// segment is out, plus a little slack otherwise), at the latest when the RTO would fire, which the probe then replaces
+    /// (as Linux does: a one-segment tail is probed at the RTO's time, without the RTO's cwnd collapse). Beyond RFC 8985, which probes only
+    /// outside recovery, one probe is also allowed in SACK recovery when it stalls (every segment in flight lost and
+    /// pipe too close to cwnd for another): the probe's SACK lets RACK find the lost retransmission instead of the RTO.
+    /// After a timeout (until `recover`) and in NewReno recovery there is no probe.
+    /// </summary>
+    private void ArmLossProbe(Instant now)
+    {
+        _tlpAt = Instant.MaxValue;
+        if (!_settings.TailLossProbe || !SackOk || !IsSynchronized || (_recoverValid && !_sackRecovery) || _tlpOut || SndMax == SndUna
+            || !_rtt.HasSample || SndWnd == 0)
+            return;
+        var pto = _rtt.Srtt * 2 + (BytesInFlight <= SndMss ? s_tlpDelayedAck : s_tlpSlack);
+        _tlpAt = Instant.Min(now + pto, _rtoAt);
+    }
+
+    /// <summary>The RACK timers that are due.</summary>
+    private void OnRackTimers(Instant now)
+    {
+        if (_reoAt <= now)
+        {
+            _reoAt = Instant.MaxValue;
+            TimerFired(TcpTimerKind.Reorder, now);
+            RackOnSack(now);
+        }
+        if (_tlpAt <= now)
+        {
+            _tlpAt = Instant.MaxValue;
+            TimerFired(TcpTimerKind.LossProbe, now);
+            if ((_sackRecovery || !_inRecovery) && SndMax != SndUna && IsSynchronized)
+            {
+                _probePending = true;
+                _tlpOut = true;
+                _stack.Counters.LossProbes++;
+                _stack.MarkDirty(this);
+                RestartRetransmissionTimer(now);
+            }
+        }
+    }
+
+    /// <summary>RFC 8985 §7.3: one new segment if the windows allow, otherwise the last segment sent; then the RTO restarts.</summary>
+    private void SendLossProbe(Instant now, IPacketSink sink)
+    {
+        int offset = SndNxt - SndBufStart;
+        int unsent = _send.Count - offset;
+        int room = (SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt;
+        if (SndNxt == SndMax && offset >= 0 && unsent > 0 && room >= Math.Min(unsent, SndMss))
+        {
+            int len = Math.Min(unsent, SndMss);
+            EmitData(SndNxt, len, FinQueued && SndNxt + len == FinSeq, now, sink);
+        }
+        else
+        {
+            bool fin = FinQueued && SndMax == FinSeq + 1;
+            SeqNum dataEnd = fin ? FinSeq : SndMax;
+            SeqNum start = SeqNum.Max(SeqNum.Max(SndUna, SndBufStart), dataEnd - SndMss);
+            int len = Math.Max(dataEnd - start, 0);
+            if (len == 0 && !fin)
+                return;
+            var saved = SndNxt;
+            EmitData(start, len, fin, now, sink);
+            if (saved > SndNxt)
+                SndNxt = saved;
+        }
+        RestartRetransmissionTimer(now);
+    }
+}

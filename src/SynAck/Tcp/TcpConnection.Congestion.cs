@@ -1,0 +1,50 @@
+using SynAck.Tcp.Congestion;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tcp;
+
+/// <summary>
+/// Congestion window validation (RFC 7661): cwnd grows only while the sender uses it, tracked per window of data as
+/// Linux's <c>tcp_cwnd_validate</c> does; the idle restart of RFC 5681 §4.1; and the choice of algorithm.
+/// </summary>
+internal sealed partial class TcpConnection
+{
+    private Instant _lastDataSent;
+    private bool _sentData;
+    private bool _cwndLimited;
+    private int _maxFlight;
+    private bool _cwndUsageStarted;
+    private SeqNum _cwndUsageSeq;
+
+    /// <summary>
+    /// RFC 7661 §4.3: in slow start the window may grow to twice what is in flight (the most sent in the last window);
+    /// in congestion avoidance only when sending was held back by cwnd during that window.
+    /// </summary>
+    private bool IsCwndLimited => _cc.InSlowStart ? Cwnd < 2 * _maxFlight : _cwndLimited;
+
+    /// <summary>The end of one sending pass: was it held back by cwnd (<paramref name="limitedNow"/>)?</summary>
+    private void NoteCwndUse(bool limitedNow)
+    {
+        int flight = BytesInFlight;
+        // A new window of data starts once SND.UNA passes the mark; within one, the most used is kept.
+        if (!_cwndUsageStarted || SndUna >= _cwndUsageSeq || limitedNow || (!_cwndLimited && flight > _maxFlight))
+        {
+            _cwndUsageStarted = true;
+            _cwndLimited = limitedNow;
+            _maxFlight = flight;
+            _cwndUsageSeq = SndNxt;
+        }
+    }
+
+    /// <summary>Switches the algorithm (per connection); the window sizes carry over.</summary>
+    public void SetCongestionAlgorithm(CongestionAlgorithm algorithm)
+    {
+        if (_cc.Algorithm == algorithm)
+            return;
+        var next = CongestionControl.Create(algorithm, SndMss);
+        next.Cwnd = _cc.Cwnd;
+        next.Ssthresh = _cc.Ssthresh;
+        _cc = next;
+    }
+}

@@ -1,0 +1,91 @@
+using SynAck.Simulation;
+using SynAck.Tcp;
+using SynAck.Tests.Scenarios;
+using SynAck.Tests.Stack;
+using SynAck.Time;
+using SynAck.Wire;
+
+namespace SynAck.Tests.Tcp.Recovery;
+
+/// <summary>RACK-TLP (RFC 8985) and the Eifel undo (RFC 3522/4015) between two stacks in virtual time, read from the event stream.</summary>
+public sealed class RackTlpTests
+{
+    private static readonly Duration OneWay = Duration.FromMilliseconds(10);
+
+    /// <summary>Sends 20 segments with the last <paramref name="lost"/> lost once each; returns the harness after the transfer.</summary>
+    private static (TwoStacks H, SynAck.Tcp.TcpConnection Conn, SeqNum FirstLost) TailLoss(int lost)
+    {
+        var h = new TwoStacks { Latency = OneWay };
+        var (c, s) = ConnectedPair.Open(h);
+        var conn = h.Client.Get(c);
+        SeqNum first = conn.SndNxt;
+        int mss = conn.SndMss;
+        var data = ConnectedPair.Pattern(20 * mss);
+        SeqNum firstLost = first + (20 - lost) * mss;
+        var pending = new HashSet<SeqNum>();
+        for (int i = 0; i < lost; i++)
+            pending.Add(firstLost + i * mss);
+        h.DropRule = r => r.FromClient && r.Length > 0 && pending.Remove(r.Seq);
+        Assert.Equal(data, ConnectedPair.Transfer(h, h.Client, c, h.Server, s, data, Duration.FromSeconds(5)));
+        Assert.Empty(pending);
+        return (h, conn, firstLost);
+    }
+
+    [Fact]
+    public void Losing_the_last_two_segments_is_recovered_by_a_tail_loss_probe_within_two_srtt_not_by_an_rto()
+    {
+        // RFC 8985 §7: PTO = 2·SRTT (+ 2 ms) after the last ACK; the probe (the last segment again) is SACKed, and RACK
+        // finds the other hole lost by time (§6.2) — no retransmission timeout, no cwnd collapse.
+        var (h, conn, firstLost) = TailLoss(2);
+        Assert.Equal(0, h.Client.Counters.RetransmissionTimeouts);
+        Assert.Equal(1, h.Client.Counters.LossProbes);
+        var probe = Assert.Single(h.ClientLog.Of(TcpEventKind.TimerFired), e => e.Timer == TcpTimerKind.LossProbe);
+        var lastAck = h.ClientLog.Of(TcpEventKind.SegmentReceived).Last(e => e.Time <= probe.Time);
+        var srtt = conn.Rtt.Srtt;
+        Assert.True(probe.Time - lastAck.Time <= srtt * 2 + Duration.FromMilliseconds(3), $"probe {probe.Time - lastAck.Time} after the last ACK, SRTT {srtt}");
+        // Both lost segments went again, the first within one RTT (plus RACK's reordering window) of the probe.
+        var again = h.Wire.Where(r => r.FromClient && r.Length > 0 && r.Seq >= firstLost && r.Time >= probe.Time).ToList();
+        Assert.Contains(again, r => r.Seq == firstLost);
+        Assert.True(again.Max(r => r.Time) - probe.Time <= srtt * 2, string.Join("; ", again));
+        Assert.DoesNotContain(h.ClientLog.Of(TcpEventKind.TimerFired), e => e.Timer == TcpTimerKind.Retransmission);
+        h.Check();
+    }
+
+    [Fact]
+    public void Losing_only_the_last_segment_is_repaired_by_a_probe_instead_of_the_rto()
+    {
+        // With one segment in flight RFC 8985 §7.2 adds the worst-case delayed ACK (200 ms) to the PTO, which reaches the
+        // 200 ms RTO: the probe goes at the RTO's time instead of it (as Linux clamps it), so cwnd is not cut to one segment.
+        var (h, conn, firstLost) = TailLoss(1);
+        Assert.Equal(0, h.Client.Counters.RetransmissionTimeouts);
+        Assert.Equal(1, h.Client.Counters.LossProbes);
+        Assert.True(conn.Cwnd > conn.SndMss);
+        Assert.Equal(2, h.Wire.Count(r => r.FromClient && r.Length > 0 && r.Seq == firstLost));
+        Assert.DoesNotContain(h.ClientLog.Of(TcpEventKind.TimerFired), e => e.Timer == TcpTimerKind.Retransmission);
+        h.Check();
+    }
+
+    [Fact]
+    public void A_spurious_timeout_is_undone_when_the_ack_echoes_the_original_transmission()
+    {
+        // RFC 3522 §3.2 / RFC 4015: the ACK that arrives after the timeout carries the TSval of the first transmission,
+        // so the segment was delayed, not lost: cwnd and ssthresh return to their values before the timeout.
+        var rig = new ScenarioRig();
+        var (c, _) = rig.Open();
+        var conn = rig.Client.Get(c);
+        Assert.True(conn.TimestampsOk);
+        int cwnd = conn.Cwnd;
+        int ssthresh = conn.Ssthresh;
+        // The path back from the server slows to 400 ms one way, more than the 200 ms RTO: the data is not lost, its ACK is late.
+        rig.Net.SetProfile("server", "client", new LinkProfile { Latency = Duration.FromMilliseconds(400) });
+        Assert.Equal(1000, rig.Client.Send(c, new byte[1000], rig.Now));
+        Assert.True(rig.Net.RunUntil(() => rig.Client.Counters.RetransmissionTimeouts > 0, rig.Now + Duration.FromSeconds(1)));
+        Assert.Equal(conn.SndMss, conn.Cwnd);
+        rig.Net.SetProfile("server", "client", new LinkProfile { Latency = ScenarioRig.OneWay });
+        Assert.True(rig.Net.RunUntil(() => conn.SndUna == conn.SndMax, rig.Now + Duration.FromSeconds(2)));
+        Assert.Equal(1, rig.Client.Counters.SpuriousRtos);
+        Assert.Equal(cwnd, conn.Cwnd);
+        Assert.Equal(ssthresh, conn.Ssthresh);
+        rig.CheckTransitions();
+    }
+}
