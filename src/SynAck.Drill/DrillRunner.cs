@@ -1,0 +1,41 @@
+using SynAck.Drill.Run;
+using SynAck.Drill.Syntax;
+
+namespace SynAck.Drill;
+
+/// <summary>Parses and runs packetdrill scripts against SynAck's <c>NetStack</c> on a virtual clock.</summary>
+public static class DrillRunner
+{
+    /// <summary>Runs one script file; a syntax error is a <see cref="DrillVerdict.ScriptError"/> with line and column.</summary>
+    public static DrillResult RunFile(string path, DrillConfig? config = null, List<(long TimeNs, byte[] Packet, bool Sent)>? packets = null)
+        => RunText(File.ReadAllText(path), path, config, packets);
+
+    /// <summary>Runs a script given as text; <paramref name="path"/> names it and resolves the files its commands source.</summary>
+    public static DrillResult RunText(string text, string path, DrillConfig? config = null, List<(long TimeNs, byte[] Packet, bool Sent)>? packets = null)
+    {
+        DrillScript script;
+        try
+        {
+            script = ScriptParser.Parse(text);
+        }
+        catch (DrillSyntaxException e)
+        {
+            return new DrillResult(path, DrillVerdict.ScriptError, e.Line, e.Column, e.Reason, null, null, null);
+        }
+        var target = new SynAckTarget(script, config ?? new DrillConfig(), path);
+        var result = target.Run();
+        if (packets is not null)
+        {
+            packets.AddRange(target.Delivered.Select(p => (p.TimeNs, p.Bytes, false)));
+            packets.AddRange(target.Sent.Select(p => (p.TimeNs, p.Bytes, true)));
+            packets.Sort((a, b) => a.TimeNs.CompareTo(b.TimeNs));
+        }
+        return result;
+    }
+
+    /// <summary>The scripts a path names: the file itself, or every <c>.pkt</c> file under the directory, sorted.</summary>
+    public static IReadOnlyList<string> Scripts(string path)
+        => Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*.pkt", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : [path];
+}
