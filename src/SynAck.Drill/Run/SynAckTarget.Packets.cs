@@ -6,6 +6,8 @@ namespace SynAck.Drill.Run;
 
 internal sealed partial class SynAckTarget
 {
+    private static readonly long SniffSlack = Duration.FromSeconds(2).Nanoseconds;
+
     private ScriptConnection NewConnection(ushort localPort)
     {
         var c = new ScriptConnection(localPort, _nextRemotePort++, 0x1000_0000u * (uint)(_connections.Count + 1) + 0x0123_4567u);
@@ -44,7 +46,8 @@ internal sealed partial class SynAckTarget
         if (p.Prefix is not null)
             throw new DrillUnsupported(Line, $"packet prefix '{p.Prefix}'");
         long tol = _config.ToleranceMicros * NsPerMicro;
-        long limit = time.Kind == TimeKind.Any ? _now + Horizon : Math.Max(start, end) + tol;
+        // Like packetdrill, look up to 2 s past the expected time, so that a late packet is a timing error, not a missing one.
+        long limit = time.Kind == TimeKind.Any ? _now + Horizon : Math.Max(start, end) + tol + SniffSlack;
         var first = NextSent(limit)
             ?? throw new DrillFailure(Line, "expected packet was not sent", p.ToString(), "nothing", Seconds(limit));
         var seg = Decode(first, p);

@@ -6,7 +6,8 @@ internal sealed partial class ScriptParser
 
     private PacketAction Packet()
     {
-        var dir = Take().Kind == TokenKind.Less ? PacketDirection.Inbound : PacketDirection.Outbound;
+        var dirToken = Take();
+        var dir = dirToken.Kind == TokenKind.Less ? PacketDirection.Inbound : PacketDirection.Outbound;
         string? prefix = null;
         while (Cur.Kind == TokenKind.Word && PrefixWords.Contains(Cur.Text))
             prefix = (prefix is null ? "" : prefix + " ") + TextUntilColon();
@@ -52,7 +53,7 @@ internal sealed partial class ScriptParser
         bool anyOptions = false;
         List<TcpOptionSpec>? options = null;
         if (win is null && dir == PacketDirection.Inbound)
-            throw Error("window must be specified for inbound packets (win N)");
+            throw new DrillSyntaxException("window must be specified for inbound packets (win N)", dirToken.Line, dirToken.Column);
         if (At(TokenKind.Less))
         {
             _p++;
