@@ -20,13 +20,29 @@ internal static class DrillCommand
         var pcap = new Option<string?>("--pcap") { Description = "write the packets of the run (one script) to FILE as pcapng", HelpName = "FILE" };
         var tolerance = new Option<long?>("--tolerance_usecs") { Description = "timing tolerance in microseconds (default 4000, or the script's)", HelpName = "USECS" };
         var target = new Option<string>("--target") { Description = "synack (the default) or kernel", DefaultValueFactory = _ => "synack" };
-        var command = new Command("drill", "Run packetdrill scripts against SynAck's TCP on a virtual clock") { path, json, pcap, tolerance, target };
-        command.SetAction(r => Execute(r.GetValue(path)!, r.GetValue(json), r.GetValue(pcap), r.GetValue(tolerance), r.GetValue(target)!, output, error));
+        var report = new Option<string?>("--report") { Description = "write the conformance report (markdown) to FILE", HelpName = "FILE" };
+        var kernel = new Option<string?>("--kernel-results") { Description = "packetdrill's verdicts for --report (script, exit code, first error; tab-separated)", HelpName = "TSV" };
+        var reasons = new Option<string?>("--reasons") { Description = "reasons for SynAck's failures for --report (script TAB reason)", HelpName = "TSV" };
+        var command = new Command("drill", "Run packetdrill scripts against SynAck's TCP on a virtual clock") { path, json, pcap, tolerance, target, report, kernel, reasons };
+        command.SetAction(r =>
+        {
+            int code = Execute(r.GetValue(path)!, r.GetValue(json), r.GetValue(pcap), r.GetValue(tolerance), r.GetValue(target)!, output, error, out var results);
+            if (r.GetValue(report) is { } file && results is not null)
+            {
+                var k = r.GetValue(kernel) is { } tsv && File.Exists(tsv) ? DrillReport.ReadKernel(tsv) : [];
+                File.WriteAllText(file, DrillReport.Write(results, k, DrillReport.ReadReasons(r.GetValue(reasons))));
+            }
+            return code;
+        });
         return command;
     }
 
     internal static int Execute(string path, bool json, string? pcap, long? tolerance, string target, TextWriter output, TextWriter error)
+        => Execute(path, json, pcap, tolerance, target, output, error, out _);
+
+    internal static int Execute(string path, bool json, string? pcap, long? tolerance, string target, TextWriter output, TextWriter error, out List<DrillResult>? all)
     {
+        all = null;
         if (target != "synack")
             return Usage.Fail(error, target == "kernel" ? "--target kernel is not available in this build (SynAck only)" : $"unknown target '{target}' (valid: synack)");
         if (!File.Exists(path) && !Directory.Exists(path))
@@ -40,6 +56,7 @@ internal static class DrillCommand
         if (tolerance is { } t)
             config.ToleranceMicros = t;
         var results = new List<DrillResult>();
+        all = results;
         var packets = pcap is null ? null : new List<(long, byte[], bool)>();
         string root = Directory.Exists(path) ? Path.GetFullPath(path) : Path.GetDirectoryName(Path.GetFullPath(path))!;
         foreach (var s in scripts)

@@ -25,6 +25,9 @@ internal sealed partial class SynAckTarget
         }
         if (s.Name == "sendto" && s.Arguments.Count > 4 && s.Arguments[4] is not (EllipsisExpr or IntExpr { Value: 0 } or WordExpr { Name: "NULL" }))
             throw new DrillUnsupported(Line, "sendto() with an address (TCP Fast Open)");
+        // The kernel checks the buffer before anything else: a NULL buffer with a length is EFAULT.
+        if (s.Arguments[1] is WordExpr { Name: "NULL" } && n > 0)
+            return Now(CallResult.Error("EFAULT"));
         long written = 0;
         var zeros = new byte[Math.Min(n, 1 << 20)];
         return () =>
@@ -71,6 +74,8 @@ internal sealed partial class SynAckTarget
                     throw new DrillUnsupported(Line, $"{s.Name}() flag {f}");
             }
         }
+        if (s.Arguments[1] is WordExpr { Name: "NULL" } && n > 0)
+            return Now(CallResult.Error("EFAULT"));
         if (s.Arguments[1] is StringExpr)
             throw new DrillUnsupported(Line, "checking the bytes read");
         var buf = new byte[Math.Min(Math.Max(n, 0), 1 << 20)];
