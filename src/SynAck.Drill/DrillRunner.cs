@@ -10,6 +10,25 @@ public static class DrillRunner
     public static DrillResult RunFile(string path, DrillConfig? config = null, List<(long TimeNs, byte[] Packet, bool Sent)>? packets = null)
         => RunText(File.ReadAllText(path), path, config, packets);
 
+    /// <summary>
+    /// Runs one script file against the Linux kernel: real sockets in a private network namespace, the script's
+    /// packets over its tun0, real time. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN).
+    /// </summary>
+    public static DrillResult RunFileOnKernel(string path, DrillConfig? config = null)
+    {
+        DrillScript script;
+        try
+        {
+            script = ScriptParser.Parse(File.ReadAllText(path));
+        }
+        catch (DrillSyntaxException e)
+        {
+            return new DrillResult(path, DrillVerdict.ScriptError, e.Line, e.Column, e.Reason, null, null, null);
+        }
+        using var target = new Kernel.KernelTarget(script, config ?? new DrillConfig(), path);
+        return target.Run();
+    }
+
     /// <summary>Runs a script given as text; <paramref name="path"/> names it and resolves the files its commands source.</summary>
     public static DrillResult RunText(string text, string path, DrillConfig? config = null, List<(long TimeNs, byte[] Packet, bool Sent)>? packets = null)
     {

@@ -43,8 +43,12 @@ internal static class DrillCommand
     internal static int Execute(string path, bool json, string? pcap, long? tolerance, string target, TextWriter output, TextWriter error, out List<DrillResult>? all)
     {
         all = null;
-        if (target != "synack")
-            return Usage.Fail(error, target == "kernel" ? "--target kernel is not available in this build (SynAck only)" : $"unknown target '{target}' (valid: synack)");
+        if (target is not ("synack" or "kernel"))
+            return Usage.Fail(error, $"unknown target '{target}' (valid: synack, kernel)");
+        if (target == "kernel" && (!OperatingSystem.IsLinux() || Environment.UserName != "root"))
+            return Usage.Fail(error, "--target kernel needs root on Linux (it creates a network namespace and a TUN device)");
+        if (target == "kernel" && pcap is not null)
+            return Usage.Fail(error, "--pcap is for the SynAck target");
         if (!File.Exists(path) && !Directory.Exists(path))
             return Usage.Fail(error, $"no such script or directory: {path}");
         var scripts = DrillRunner.Scripts(path);
@@ -61,7 +65,7 @@ internal static class DrillCommand
         string root = Directory.Exists(path) ? Path.GetFullPath(path) : Path.GetDirectoryName(Path.GetFullPath(path))!;
         foreach (var s in scripts)
         {
-            var r = DrillRunner.RunFile(s, config, packets);
+            var r = target == "kernel" ? DrillRunner.RunFileOnKernel(s, config) : DrillRunner.RunFile(s, config, packets);
             r = r with { Script = Path.GetRelativePath(root, s) };
             results.Add(r);
             if (!json)
@@ -70,7 +74,7 @@ internal static class DrillCommand
         if (pcap is not null && packets is not null && !WritePcap(pcap, packets, error))
             return Usage.BadInput;
         if (json)
-            WriteJson(results, output);
+            WriteJson(results, target, output);
         else
             WriteSummary(results, output);
         if (results.Any(r => r.Verdict == DrillVerdict.ScriptError))
@@ -97,11 +101,11 @@ internal static class DrillCommand
         output.WriteLine($"total          {results.Count,7}");
     }
 
-    private static void WriteJson(List<DrillResult> results, TextWriter output)
+    private static void WriteJson(List<DrillResult> results, string target, TextWriter output)
     {
         var doc = new
         {
-            target = "synack",
+            target,
             summary = new
             {
                 pass = results.Count(r => r.Verdict == DrillVerdict.Pass),
