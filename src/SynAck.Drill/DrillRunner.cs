@@ -25,8 +25,17 @@ public static class DrillRunner
         {
             return new DrillResult(path, DrillVerdict.ScriptError, e.Line, e.Column, e.Reason, null, null, null);
         }
-        using var target = new Kernel.KernelTarget(script, config ?? new DrillConfig(), path);
-        return target.Run();
+        DrillResult result;
+        using (var target = new Kernel.KernelTarget(script, config ?? new DrillConfig(), path))
+            result = target.Run();
+        // Real time on a shared machine: one retry for a failure that is only about timing, reported as such.
+        if (result.Verdict == DrillVerdict.Fail && result.Message.StartsWith("timing error", StringComparison.Ordinal))
+        {
+            using var again = new Kernel.KernelTarget(script, config ?? new DrillConfig(), path);
+            var second = again.Run();
+            result = second with { Notes = [.. second.Notes, $"retried once after a timing failure at line {result.Line}: {result.Message}"] };
+        }
+        return result;
     }
 
     /// <summary>Runs a script given as text; <paramref name="path"/> names it and resolves the files its commands source.</summary>

@@ -56,6 +56,8 @@ internal sealed class KernelNetwork : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // packetdrill's set_sysctls.py names its restore file after the running packetdrill.
+        psi.Environment["PACKETDRILL_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();

@@ -242,6 +242,24 @@ internal sealed partial class KernelTarget : IDisposable
     /// <summary>Compiles the paths a script takes before its clock starts, so that the first events are not late by JIT time.</summary>
     private void WarmUp()
     {
+        foreach (var type in typeof(KernelTarget).Assembly.GetTypes())
+        {
+            if (type.ContainsGenericParameters)
+                continue;
+            foreach (var m in type.GetMethods(System.Reflection.BindingFlags.DeclaredOnly | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static
+                | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+            {
+                if (m.IsAbstract || m.ContainsGenericParameters)
+                    continue;
+                try
+                {
+                    System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(m.MethodHandle);
+                }
+                catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException or BadImageFormatException)
+                {
+                }
+            }
+        }
         var probe = ScriptParser.Parse("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0\n+0 close(3) = 0\n");
         foreach (var e in probe.Events)
         {

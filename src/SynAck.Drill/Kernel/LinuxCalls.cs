@@ -73,7 +73,7 @@ internal static unsafe partial class LinuxCalls
     private static readonly Dictionary<string, int> Symbols = new()
     {
         ["SOL_SOCKET"] = 1, ["SO_REUSEADDR"] = 2, ["SO_ERROR"] = 4, ["SO_SNDBUF"] = 7, ["SO_RCVBUF"] = 8, ["SO_KEEPALIVE"] = 9,
-        ["SO_LINGER"] = 13, ["SO_REUSEPORT"] = 15, ["IPPROTO_TCP"] = 6, ["IPPROTO_IP"] = 0, ["IPPROTO_IPV6"] = 41, ["SOL_TCP"] = 6,
+        ["SO_LINGER"] = 13, ["SO_REUSEPORT"] = 15, ["IPPROTO_TCP"] = 6, ["IPPROTO_IP"] = 0, ["SOL_IP"] = 0, ["SOL_IPV6"] = 41, ["IPPROTO_IPV6"] = 41, ["SOL_TCP"] = 6,
         ["TCP_NODELAY"] = 1, ["TCP_MAXSEG"] = 2, ["TCP_CORK"] = 3, ["TCP_KEEPIDLE"] = 4, ["TCP_KEEPINTVL"] = 5, ["TCP_KEEPCNT"] = 6,
         ["TCP_INFO"] = 11, ["TCP_USER_TIMEOUT"] = 18, ["IP_TOS"] = 1, ["IP_MTU_DISCOVER"] = 10, ["IP_PMTUDISC_DO"] = 2, ["IP_PMTUDISC_PROBE"] = 3,
         ["F_GETFL"] = 3, ["F_SETFL"] = 4, ["O_RDONLY"] = 0, ["O_WRONLY"] = 1, ["O_RDWR"] = 2, ["O_NONBLOCK"] = 0x800,

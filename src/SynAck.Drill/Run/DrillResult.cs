@@ -12,16 +12,17 @@ public sealed record DrillResult(string Script, DrillVerdict Verdict, int Line, 
     /// <summary>One line: verdict, location and the difference.</summary>
     public string Describe()
     {
+        string retried = Notes.Any(n => n.StartsWith("retried", StringComparison.Ordinal)) ? " (after one retry for a timing failure)" : "";
         string where = Line > 0 ? $"{Script}:{Line}" + (Column > 0 ? $":{Column}" : "") : Script;
         return Verdict switch
         {
-            DrillVerdict.Pass => $"pass         {Script}",
+            DrillVerdict.Pass => $"pass         {Script}{retried}",
             DrillVerdict.Unsupported => $"unsupported  {where}: {Message}",
             DrillVerdict.ScriptError => $"error        {where}: {Message}",
             _ => $"fail         {where}: {Message}"
                 + (Expected is null ? "" : $"; expected {Expected}")
                 + (Actual is null ? "" : $"; actual {Actual}")
-                + (TimeSeconds is { } t ? $" at {t:0.000000} s" : ""),
+                + (TimeSeconds is { } t ? $" at {t:0.000000} s" : "") + retried,
         };
     }
 }

@@ -33,13 +33,33 @@ internal sealed partial class PythonAssertions
     {
         _info = info;
         _line = line;
-        foreach (var raw in code.Split(['\n', ';']))
+        foreach (var raw in code.Replace("\\\n", " ", StringComparison.Ordinal).Split(['\n', ';']))
         {
-            string stmt = raw.Trim();
+            string stmt = StripComment(raw).Trim();
             if (stmt.Length == 0 || stmt.StartsWith('#'))
                 continue;
             Statement(stmt);
         }
+    }
+
+    /// <summary>The text before a <c>#</c> comment that is not inside a string.</summary>
+    private static string StripComment(string line)
+    {
+        char quote = '\0';
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quote != '\0')
+            {
+                if (c == quote)
+                    quote = '\0';
+            }
+            else if (c is '\'' or '"')
+                quote = c;
+            else if (c == '#')
+                return line[..i];
+        }
+        return line;
     }
 
     private void Statement(string stmt)
