@@ -13,16 +13,21 @@ trap 'rm -rf "$work"' EXIT
 linux_only='^\./(fastopen|zerocopy|epoll|timestamping|tcp_info|md5|splice|sendfile|notsent_lowat|gro|inq|ioctl|eor)/'
 (cd "$suite" && find . -name '*.pkt' | grep -Ev "$linux_only" | sort) > "$work/list"
 : > "$work/kernel.tsv"
+: > "$work/runner-kernel.tsv"
+dotnet build "$root/src/SynAck.Cli" -c Release -v q -nologo >/dev/null
+cli="$root/src/SynAck.Cli/bin/Release/net10.0/SynAck.Cli"
 if [ "$(id -u)" = 0 ]; then
   pd=$("$shared/tools/build-packetdrill.sh")
   while read -r s; do
     out=$(cd "$suite/$(dirname "$s")" && timeout 120 unshare -n "$pd" --tolerance_usecs=14000 "$(basename "$s")" 2>&1) && rc=0 || rc=$?
     first=$(printf '%s\n' "$out" | grep -m1 -E "^$(basename "$s"):[0-9]+:" | cut -c1-300 || true)
     printf '%s\t%s\t%s\n' "$s" "$rc" "$first" >> "$work/kernel.tsv"
+    line=$("$cli" drill "$suite/$s" --target kernel --tolerance_usecs 14000 2>&1 | head -1 || true)
+    case "$line" in pass*) rc=0 ;; *) rc=1 ;; esac
+    printf '%s\t%s\t%s\n' "$s" "$rc" "$(printf '%s' "$line" | sed -E 's/^(pass|fail|unsupported|error) +//' | cut -c1-300)" >> "$work/runner-kernel.tsv"
   done < "$work/list"
 fi
-dotnet build "$root/src/SynAck.Cli" -c Release -v q -nologo >/dev/null
-"$root/src/SynAck.Cli/bin/Release/net10.0/SynAck.Cli" drill "$suite" --report "$root/docs/conformance.md" \
-  --kernel-results "$work/kernel.tsv" --reasons "$root/docs/conformance-reasons.tsv" > "$work/synack.txt" || true
+"$cli" drill "$suite" --report "$root/docs/conformance.md" \
+  --kernel-results "$work/kernel.tsv" --runner-kernel-results "$work/runner-kernel.tsv" --reasons "$root/docs/conformance-reasons.tsv" > "$work/synack.txt" || true
 tail -7 "$work/synack.txt"
 echo "wrote docs/conformance.md"

@@ -22,15 +22,17 @@ internal static class DrillCommand
         var target = new Option<string>("--target") { Description = "synack (the default) or kernel", DefaultValueFactory = _ => "synack" };
         var report = new Option<string?>("--report") { Description = "write the conformance report (markdown) to FILE", HelpName = "FILE" };
         var kernel = new Option<string?>("--kernel-results") { Description = "packetdrill's verdicts for --report (script, exit code, first error; tab-separated)", HelpName = "TSV" };
+        var runnerKernel = new Option<string?>("--runner-kernel-results") { Description = "synack drill --target kernel verdicts for --report (same format as --kernel-results)", HelpName = "TSV" };
         var reasons = new Option<string?>("--reasons") { Description = "reasons for SynAck's failures for --report (script TAB reason)", HelpName = "TSV" };
-        var command = new Command("drill", "Run packetdrill scripts against SynAck's TCP on a virtual clock") { path, json, pcap, tolerance, target, report, kernel, reasons };
+        var command = new Command("drill", "Run packetdrill scripts against SynAck's TCP on a virtual clock") { path, json, pcap, tolerance, target, report, kernel, runnerKernel, reasons };
         command.SetAction(r =>
         {
             int code = Execute(r.GetValue(path)!, r.GetValue(json), r.GetValue(pcap), r.GetValue(tolerance), r.GetValue(target)!, output, error, out var results);
             if (r.GetValue(report) is { } file && results is not null)
             {
                 var k = r.GetValue(kernel) is { } tsv && File.Exists(tsv) ? DrillReport.ReadKernel(tsv) : [];
-                File.WriteAllText(file, DrillReport.Write(results, k, DrillReport.ReadReasons(r.GetValue(reasons))));
+                var rk = r.GetValue(runnerKernel) is { } rtsv && File.Exists(rtsv) ? DrillReport.ReadKernel(rtsv) : null;
+                File.WriteAllText(file, DrillReport.Write(results, k, DrillReport.ReadReasons(r.GetValue(reasons)), rk));
             }
             return code;
         });
