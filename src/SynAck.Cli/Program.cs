@@ -17,6 +17,7 @@ internal static class Program
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(ConnectCommand.Create(output, error));
+        root.Subcommands.Add(DrillCommand.Create(output, error));
         root.Subcommands.Add(Commands.Soak.SoakCommand.Create(output, error));
 
         ExitCodes.Describe(root);

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using SynAck.Links;
+
+namespace SynAck.Drill.Kernel;
+
+/// <summary>
+/// A private network namespace for one script, as packetdrill sets one up: a TUN device named tun0 holding the
+/// kernel's address (192.168.0.1 or fd3d:fa7b:d17d::1), a route to the script's side (192.0.2.0/24 or
+/// 2001:db8::/32) through it, and loopback up. Disposing deletes the namespace and the device with it.
+/// </summary>
+internal sealed class KernelNetwork : IDisposable
+{
+    private static int _counter;
+
+    private KernelNetwork(string name, TunLink link)
+    {
+        Namespace = name;
+        Link = link;
+    }
+
+    public string Namespace { get; }
+
+    public TunLink Link { get; }
+
+    public static KernelNetwork Create(bool ipv6, string local, string remote)
+    {
+        string ns = $"drill-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
+        string dev = $"drl{Environment.ProcessId % 100000}x{_counter}";
+        var link = TunLink.Open(dev);
+        try
+        {
+            IpCommand.Check("netns", "add", ns);
+            IpCommand.Check("link", "set", dev, "netns", ns);
+            IpCommand.Check("-n", ns, "link", "set", dev, "name", "tun0");
+            IpCommand.Check("-n", ns, "link", "set", "lo", "up");
+            string[] nodad = ipv6 ? ["nodad"] : [];
+            IpCommand.Check(["-n", ns, "addr", "add", ipv6 ? $"{local}/64" : $"{local}/16", "dev", "tun0", .. nodad]);
+            IpCommand.Check("-n", ns, "link", "set", "tun0", "up");
+            IpCommand.Check("-n", ns, "route", "add", ipv6 ? $"{remote}/128" : $"{remote}/32", "dev", "tun0");
+            return new KernelNetwork(ns, link);
+        }
+        catch
+        {
+            link.Dispose();
+            IpCommand.Run("netns", "del", ns);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a script's shell command inside the namespace, from the script's directory; returns its exit code and output.</summary>
+    public (int Code, string Output) Shell(string command, string directory)
+    {
+        var psi = new ProcessStartInfo("ip", ["netns", "exec", Namespace, "bash", "-c", command])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // packetdrill's set_sysctls.py names its restore file after the running packetdrill.
+        psi.Environment["PACKETDRILL_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(30_000))
+        {
+            p.Kill(true);
+            return (-1, "timed out");
+        }
+        return (p.ExitCode, output + err.Result);
+    }
+
+    public void Dispose()
+    {
+        Link.Dispose();
+        IpCommand.Run("netns", "del", Namespace);
+    }
+}

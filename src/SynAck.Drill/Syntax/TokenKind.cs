@@ -1,0 +1,35 @@
+namespace SynAck.Drill.Syntax;
+
+/// <summary>The lexical classes of packetdrill's script language (its lexer.l, as syntax.md's grammar uses them).</summary>
+internal enum TokenKind
+{
+    End,
+    Integer,
+    HexInteger,
+    Float,
+    Word,
+    String,
+    BackQuoted,
+    Code,
+    Option,
+    Ipv4Address,
+    Ipv6Address,
+    Ellipsis,
+    Plus,
+    Minus,
+    Star,
+    Tilde,
+    Less,
+    Greater,
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Colon,
+    Equals,
+    Pipe,
+    Dot,
+}
