@@ -67,7 +67,8 @@ public sealed class ConversationAnalyzer
             _truncated++;
             ipBytes = Pad(ipBytes, missing);
         }
-        var status = IpPacket.TryParse(ipBytes, out var ip);
+        // Checksums are judged below, never a reason to drop the packet here (as in Wireshark and Zeek).
+        var status = IpPacket.TryParse(ipBytes, out var ip, verifyChecksum: false);
         if (status == WireStatus.Fragment)
         {
             _fragments++;
@@ -89,13 +90,9 @@ public sealed class ConversationAnalyzer
             _malformed++;
             return;
         }
-        bool badChecksum = false;
-        if (_options.VerifyChecksums && missing <= 0
-            && TcpPacket.TryParse(ip.Payload, ip.Source, ip.Destination, out _, verifyChecksum: true) == WireStatus.BadChecksum)
-        {
-            badChecksum = true;
+        var checksum = missing > 0 ? ChecksumVerdict.Good : ChecksumCheck.Judge(ip, ip.Payload);
+        if (checksum != ChecksumVerdict.Good)
             _badChecksums++;
-        }
         _segments++;
 
         var src = new TcpEndpoint(ip.Source, tcp.SourcePort);
@@ -104,7 +101,7 @@ public sealed class ConversationAnalyzer
         var segment = new SegmentView(record.FrameNumber, record.TimestampNanoseconds, tcp.Seq.Value, tcp.Ack.Value, tcp.Payload.Length,
             tcp.Flags, tcp.Window, options.HasWindowScale, options.WindowScale, ip.TotalLength,
             KeepsSegments(_nextStream) && (tcp.Flags & TcpFlags.Syn) != 0 ? OptionText(options) : null);
-        Process(segment, src, dst, badChecksum);
+        Process(segment, src, dst, checksum);
     }
 
     /// <summary>Finishes every connection still followed (open or timed out, judged at the last packet's time).</summary>
@@ -118,7 +115,7 @@ public sealed class ConversationAnalyzer
         _recent.Clear();
     }
 
-    private void Process(in SegmentView s, TcpEndpoint src, TcpEndpoint dst, bool badChecksum)
+    private void Process(in SegmentView s, TcpEndpoint src, TcpEndpoint dst, ChecksumVerdict checksum)
     {
         if (s.Time > _now)
             _now = s.Time;
@@ -147,7 +144,7 @@ public sealed class ConversationAnalyzer
             if (_recent.Remove(key, out var ended) && s.PureSyn && !(ended.BaseKnown(fromLow) && ended.Base(fromLow) == s.Seq))
                 tracker.MarkReused(new Duration(s.Time - ended.EndedAt), ended.CleanClose && s.Time - ended.EndedAt < _options.TimeWaitWindow.Nanoseconds);
         }
-        tracker.Process(s, src, dst, fromLow, badChecksum);
+        tracker.Process(s, src, dst, fromLow, checksum, _options.VerifyChecksums);
     }
 
     private bool InTimeWait(TcpConnection previous, long endedAt, long now)

@@ -106,6 +106,11 @@ public sealed class JsonReport : IDisposable
         }
         w.WriteEndObject();
 
+        w.WriteStartObject("checksums");
+        w.WriteNumber("bad", c.BadChecksums);
+        w.WriteNumber("offloaded", c.OffloadedChecksums);
+        w.WriteEndObject();
+
         w.WriteStartObject("zeek");
         w.WriteString("conn_state", c.ConnState);
         w.WriteString("history", c.History);

@@ -53,17 +53,18 @@ internal static class AnalyzeCommand
         var html = new Option<string?>("--html") { Description = "write a self-contained HTML report to FILE" };
         var limit = new Option<string?>("--limit") { Description = "connections shown in the table / HTML (default 50 / 1000)" };
         var frames = new Option<bool>("--frames") { Description = "with --json: list the frame numbers of each expert verdict" };
+        var verify = new Option<bool>("--verify-checksums") { Description = "treat bad checksums as Zeek does (history 'c', segment ignored); off by default" };
         var command = new Command("analyze", "Connection lifecycles from a capture: handshakes, closes, TIME_WAIT, resets, Zeek and Wireshark verdicts")
         {
-            file, json, stream, html, limit, frames,
+            file, json, stream, html, limit, frames, verify,
         };
         // Unknown options reach the action, which reports them in one line with exit code 2.
         command.TreatUnmatchedTokensAsErrors = false;
         return (command, parse => new Request(parse.GetValue(file), parse.GetValue(json), parse.GetValue(stream), parse.GetValue(html),
-            parse.GetValue(limit), parse.GetValue(frames)));
+            parse.GetValue(limit), parse.GetValue(frames), parse.GetValue(verify)));
     }
 
-    private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames);
+    private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames, bool VerifyChecksums);
 
     private static int Run(Request r, TextWriter stdout, TextWriter stderr, bool interactive)
     {
@@ -101,6 +102,7 @@ internal static class AnalyzeCommand
                 LadderSegmentLimit = streamNumber is not null ? 100_000 : r.Html is not null ? 300 : 0,
                 LadderStream = streamNumber,
                 ExpertFrameLimit = r.Frames ? 10_000 : 0,
+                VerifyChecksums = r.VerifyChecksums,
             };
             var kept = new PriorityQueue<TcpConnection, long>();
             TcpConnection? wanted = null;
