@@ -33,8 +33,9 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    /// <summary>The whole command in process, with the arguments as typed after "analyze"; returns the exit code.</summary>
-    public static int Invoke(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The whole command in process, with the arguments as typed after "analyze"; returns the exit code.
+    /// <paramref name="stdin"/> stands for the process's standard input when FILE is "-".</summary>
+    public static int Invoke(string[] args, TextWriter stdout, TextWriter stderr, Stream? stdin = null)
     {
         var (command, read) = Build();
         var parse = command.Parse(args);
@@ -42,12 +43,12 @@ internal static class AnalyzeCommand
             return Fail(stderr, parse.Errors[0].Message);
         if (parse.UnmatchedTokens.Count > 0)
             return Fail(stderr, $"unknown option or argument '{parse.UnmatchedTokens[0]}'");
-        return Run(read(parse), stdout, stderr, interactive: false);
+        return Run(read(parse), stdout, stderr, interactive: false, stdin);
     }
 
     private static (Command Command, Func<ParseResult, Request> Read) Build()
     {
-        var file = new Argument<string?>("FILE") { Description = "pcap or pcapng capture", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("FILE") { Description = "pcap or pcapng capture, plain or gzip/zstd/lz4-compressed; - reads stdin", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "JSON on stdout (schema: docs/analyze-json.md)" };
         var stream = new Option<string?>("--stream") { Description = "draw the ladder diagram of tcp.stream N" };
         var html = new Option<string?>("--html") { Description = "write a self-contained HTML report to FILE" };
@@ -66,7 +67,7 @@ internal static class AnalyzeCommand
 
     private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames, bool VerifyChecksums);
 
-    private static int Run(Request r, TextWriter stdout, TextWriter stderr, bool interactive)
+    private static int Run(Request r, TextWriter stdout, TextWriter stderr, bool interactive, Stream? stdin = null)
     {
         if (string.IsNullOrEmpty(r.File))
             return Fail(stderr, "missing FILE (usage: synack analyze FILE [--json] [--stream N] [--html OUT])");
@@ -84,10 +85,12 @@ internal static class AnalyzeCommand
                 return Fail(stderr, $"--limit needs a positive number, not '{r.Limit}'");
             limit = l;
         }
-        FileStream input;
+        Stream input;
         try
         {
-            input = new FileStream(r.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // "-" reads the capture from stdin (a pipe from gzip or tcpdump -w -).
+            input = r.File == "-" ? new BufferedStream(stdin ?? Console.OpenStandardInput(), 1 << 16)
+                : new FileStream(r.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -119,7 +122,7 @@ internal static class AnalyzeCommand
             }
             var analyzer = new ConversationAnalyzer(options, OnFinished);
             using var reader = CaptureReader.Open(input, leaveOpen: true);
-            if (interactive && !r.Json && input.Length >= ProgressThresholdBytes)
+            if (interactive && !r.Json && input.CanSeek && reader.Compression == CaptureCompression.None && input.Length >= ProgressThresholdBytes)
             {
                 AnsiConsole.Progress().AutoClear(true).Start(ctx =>
                 {
