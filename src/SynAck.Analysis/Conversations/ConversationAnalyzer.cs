@@ -26,6 +26,9 @@ public sealed class ConversationAnalyzer
     private long _now = long.MinValue;
     private long _nextSweep = long.MinValue;
     private long _frames, _segments, _notIp, _notTcp, _fragments, _truncated, _malformed, _badChecksums;
+    private long _unsupportedLink, _linkTruncated, _encrypted;
+    private readonly SortedSet<LinkType> _unsupportedLinkTypes = [];
+    private bool _anyDecodedLink;
 
     /// <param name="options">Timeouts and what to keep; defaults when null.</param>
     /// <param name="onFinished">Receives each connection once its record is final (in the order they finish).</param>
@@ -45,7 +48,14 @@ public sealed class ConversationAnalyzer
     /// <summary>Connections numbered so far.</summary>
     public long StreamCount => _nextStream;
 
-    public PacketCounts Packets => new(_frames, _segments, _notIp, _notTcp, _fragments, _truncated, _malformed, _badChecksums);
+    public PacketCounts Packets => new(_frames, _segments, _notIp, _notTcp, _fragments, _truncated, _malformed, _badChecksums,
+        _unsupportedLink, _linkTruncated, _encrypted);
+
+    /// <summary>Link types met in the capture that SynAck does not decode.</summary>
+    public IReadOnlyCollection<LinkType> UnsupportedLinkTypes => _unsupportedLinkTypes;
+
+    /// <summary>Frames were read but none was on a link type SynAck decodes: nothing in the capture could be analysed.</summary>
+    public bool NothingDecodable => _frames > 0 && !_anyDecodedLink;
 
     /// <summary>The summary over the connections finished so far (all of them after <see cref="Complete"/>).</summary>
     public AnalysisSummary Summary => _summary.Build(Packets);
@@ -54,10 +64,26 @@ public sealed class ConversationAnalyzer
     public void Add(in CaptureRecord record)
     {
         _frames++;
-        if (!LinkLayer.TryGetIpPacket(record.LinkType, record.Data.Span, out var ipBytes))
+        var link = LinkLayer.Decode(record.LinkType, record.Data.Span, out var ipBytes);
+        if (link != LinkDecodeStatus.UnsupportedLinkType)
+            _anyDecodedLink = true;
+        switch (link)
         {
-            _notIp++;
-            return;
+            case LinkDecodeStatus.Ip:
+                break;
+            case LinkDecodeStatus.UnsupportedLinkType:
+                _unsupportedLink++;
+                _unsupportedLinkTypes.Add(record.LinkType);
+                return;
+            case LinkDecodeStatus.Truncated:
+                _linkTruncated++;
+                return;
+            case LinkDecodeStatus.Encrypted:
+                _encrypted++;
+                return;
+            default:
+                _notIp++;
+                return;
         }
         int capturedIp = ipBytes.Length;
         int missing = record.OriginalLength - record.Data.Length;

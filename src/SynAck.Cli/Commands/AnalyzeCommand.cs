@@ -144,6 +144,10 @@ internal static class AnalyzeCommand
             analyzer.Complete();
             var summary = analyzer.Summary;
             var error = reader.Error;
+            if (analyzer.NothingDecodable)
+                return Fail(stderr, $"cannot decode link type {LinkTypeNames(analyzer.UnsupportedLinkTypes)} of '{r.File}': no frame analysed");
+            if (analyzer.UnsupportedLinkTypes.Count > 0)
+                stderr.WriteLine($"synack analyze: skipped {summary.Packets.UnsupportedLinkType} frames of link type {LinkTypeNames(analyzer.UnsupportedLinkTypes)}, which SynAck does not decode");
             var shown = new List<TcpConnection>(kept.Count);
             while (kept.Count > 0)
                 shown.Add(kept.Dequeue());
@@ -204,6 +208,9 @@ internal static class AnalyzeCommand
             return Ok;
         }
     }
+
+    private static string LinkTypeNames(IEnumerable<LinkType> types)
+        => string.Join(", ", types.Select(t => Enum.IsDefined(t) ? $"{(uint)t} ({t})" : ((uint)t).ToString(CultureInfo.InvariantCulture)));
 
     private static int Fail(TextWriter stderr, string message)
     {
