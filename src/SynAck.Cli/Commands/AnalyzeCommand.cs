@@ -54,23 +54,26 @@ internal static class AnalyzeCommand
         var html = new Option<string?>("--html") { Description = "write a self-contained HTML report to FILE" };
         var limit = new Option<string?>("--limit") { Description = "connections shown in the table / HTML (default 50 / 1000)" };
         var frames = new Option<bool>("--frames") { Description = "with --json: list the frame numbers of each expert verdict" };
+        var zeek = new Option<string?>("--zeek-conn-log") { Description = "write the connections as Zeek's conn.log (TSV) to FILE, - for stdout" };
         var verify = new Option<bool>("--verify-checksums") { Description = "treat bad checksums as Zeek does (history 'c', segment ignored); off by default" };
         var command = new Command("analyze", "Connection lifecycles from a capture: handshakes, closes, TIME_WAIT, resets, Zeek and Wireshark verdicts")
         {
-            file, json, stream, html, limit, frames, verify,
+            file, json, stream, html, limit, frames, verify, zeek,
         };
         // Unknown options reach the action, which reports them in one line with exit code 2.
         command.TreatUnmatchedTokensAsErrors = false;
         return (command, parse => new Request(parse.GetValue(file), parse.GetValue(json), parse.GetValue(stream), parse.GetValue(html),
-            parse.GetValue(limit), parse.GetValue(frames), parse.GetValue(verify)));
+            parse.GetValue(limit), parse.GetValue(frames), parse.GetValue(verify), parse.GetValue(zeek)));
     }
 
-    private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames, bool VerifyChecksums);
+    private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames, bool VerifyChecksums, string? ZeekConnLog);
 
     private static int Run(Request r, TextWriter stdout, TextWriter stderr, bool interactive, Stream? stdin = null)
     {
         if (string.IsNullOrEmpty(r.File))
             return Fail(stderr, "missing FILE (usage: synack analyze FILE [--json] [--stream N] [--html OUT])");
+        if (r.ZeekConnLog == "-" && (r.Json || r.Stream is not null))
+            return Fail(stderr, "--zeek-conn-log - writes to stdout: it cannot be combined with --json or --stream");
         long? streamNumber = null;
         if (r.Stream is not null)
         {
@@ -110,11 +113,26 @@ internal static class AnalyzeCommand
             var kept = new PriorityQueue<TcpConnection, long>();
             TcpConnection? wanted = null;
             JsonReport? json = r.Json && streamNumber is null ? new JsonReport(stdout, r.File, r.Frames) : null;
+            ZeekConnLog? zeek = null;
+            if (r.ZeekConnLog is not null)
+            {
+                try
+                {
+                    zeek = r.ZeekConnLog == "-" ? new ZeekConnLog(stdout, DateTimeOffset.UtcNow, leaveOpen: true)
+                        : new ZeekConnLog(new StreamWriter(r.ZeekConnLog, append: false, new System.Text.UTF8Encoding(false)), DateTimeOffset.UtcNow);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+                {
+                    return Fail(stderr, $"cannot write '{r.ZeekConnLog}': {e.Message}");
+                }
+            }
+            using var zeekLog = zeek;
             void OnFinished(TcpConnection c)
             {
                 if (c.Stream == streamNumber)
                     wanted = c;
                 json?.WriteConnection(c);
+                zeek?.Write(c);
                 // Keep the lowest stream numbers: drop the highest once over the limit.
                 kept.Enqueue(c, -c.Stream);
                 if (kept.Count > tableLimit)
@@ -153,6 +171,7 @@ internal static class AnalyzeCommand
                 shown.Add(kept.Dequeue());
             shown.Reverse();
 
+            zeek?.Close();
             if (json is not null)
             {
                 json.Finish(summary, error);
@@ -171,7 +190,7 @@ internal static class AnalyzeCommand
                 stdout.Write(new TextLadderRenderer(glyphs, 100).Render(ConnectionLadder.Build(wanted)));
                 stdout.WriteLine($"{wanted.ConnState} {wanted.History}: {wanted.EndDescription}");
             }
-            else if (r.Html is null)
+            else if (r.Html is null && r.ZeekConnLog != "-")
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings
                 {
