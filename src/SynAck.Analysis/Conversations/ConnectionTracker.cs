@@ -51,7 +51,7 @@ internal sealed class ConnectionTracker
         Record.SynDuringTimeWait = inTimeWait;
     }
 
-    public void Process(in SegmentView s, TcpEndpoint src, TcpEndpoint dst, bool fromLow, bool checksumBad)
+    public void Process(in SegmentView s, TcpEndpoint src, TcpEndpoint dst, bool fromLow, ChecksumVerdict checksum, bool verifyChecksums)
     {
         var rec = Record;
         bool first = rec.FirstFrame == 0;
@@ -88,7 +88,12 @@ internal sealed class ConnectionTracker
         rec.Expert.Add(expert, s.Frame);
         if ((expert & TcpExpertFlags.AckedUnseenSegment) != 0)
             _zeek.ContentGap(!fromOrig);
-        _zeek.Process(fromOrig, s, resentPayload, checksumBad);
+        if (checksum == ChecksumVerdict.Bad)
+            rec.BadChecksums++;
+        else if (checksum == ChecksumVerdict.Offloaded)
+            rec.OffloadedChecksums++;
+        // Zeek's 'c' (and its ignoring the segment) only when verification was asked for.
+        _zeek.Process(fromOrig, s, resentPayload, verifyChecksums && checksum != ChecksumVerdict.Good);
 
         if (fromLow)
             _lowSentAck |= s.HasAck;

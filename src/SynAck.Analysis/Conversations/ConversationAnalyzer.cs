@@ -26,6 +26,9 @@ public sealed class ConversationAnalyzer
     private long _now = long.MinValue;
     private long _nextSweep = long.MinValue;
     private long _frames, _segments, _notIp, _notTcp, _fragments, _truncated, _malformed, _badChecksums;
+    private long _unsupportedLink, _linkTruncated, _encrypted;
+    private readonly SortedSet<LinkType> _unsupportedLinkTypes = [];
+    private bool _anyDecodedLink;
 
     /// <param name="options">Timeouts and what to keep; defaults when null.</param>
     /// <param name="onFinished">Receives each connection once its record is final (in the order they finish).</param>
@@ -45,7 +48,14 @@ public sealed class ConversationAnalyzer
     /// <summary>Connections numbered so far.</summary>
     public long StreamCount => _nextStream;
 
-    public PacketCounts Packets => new(_frames, _segments, _notIp, _notTcp, _fragments, _truncated, _malformed, _badChecksums);
+    public PacketCounts Packets => new(_frames, _segments, _notIp, _notTcp, _fragments, _truncated, _malformed, _badChecksums,
+        _unsupportedLink, _linkTruncated, _encrypted);
+
+    /// <summary>Link types met in the capture that SynAck does not decode.</summary>
+    public IReadOnlyCollection<LinkType> UnsupportedLinkTypes => _unsupportedLinkTypes;
+
+    /// <summary>Frames were read but none was on a link type SynAck decodes: nothing in the capture could be analysed.</summary>
+    public bool NothingDecodable => _frames > 0 && !_anyDecodedLink;
 
     /// <summary>The summary over the connections finished so far (all of them after <see cref="Complete"/>).</summary>
     public AnalysisSummary Summary => _summary.Build(Packets);
@@ -54,10 +64,26 @@ public sealed class ConversationAnalyzer
     public void Add(in CaptureRecord record)
     {
         _frames++;
-        if (!LinkLayer.TryGetIpPacket(record.LinkType, record.Data.Span, out var ipBytes))
+        var link = LinkLayer.Decode(record.LinkType, record.Data.Span, out var ipBytes);
+        if (link != LinkDecodeStatus.UnsupportedLinkType)
+            _anyDecodedLink = true;
+        switch (link)
         {
-            _notIp++;
-            return;
+            case LinkDecodeStatus.Ip:
+                break;
+            case LinkDecodeStatus.UnsupportedLinkType:
+                _unsupportedLink++;
+                _unsupportedLinkTypes.Add(record.LinkType);
+                return;
+            case LinkDecodeStatus.Truncated:
+                _linkTruncated++;
+                return;
+            case LinkDecodeStatus.Encrypted:
+                _encrypted++;
+                return;
+            default:
+                _notIp++;
+                return;
         }
         int capturedIp = ipBytes.Length;
         int missing = record.OriginalLength - record.Data.Length;
@@ -67,7 +93,8 @@ public sealed class ConversationAnalyzer
             _truncated++;
             ipBytes = Pad(ipBytes, missing);
         }
-        var status = IpPacket.TryParse(ipBytes, out var ip);
+        // Checksums are judged below, never a reason to drop the packet here (as in Wireshark and Zeek).
+        var status = IpPacket.TryParse(ipBytes, out var ip, verifyChecksum: false);
         if (status == WireStatus.Fragment)
         {
             _fragments++;
@@ -89,13 +116,9 @@ public sealed class ConversationAnalyzer
             _malformed++;
             return;
         }
-        bool badChecksum = false;
-        if (_options.VerifyChecksums && missing <= 0
-            && TcpPacket.TryParse(ip.Payload, ip.Source, ip.Destination, out _, verifyChecksum: true) == WireStatus.BadChecksum)
-        {
-            badChecksum = true;
+        var checksum = missing > 0 ? ChecksumVerdict.Good : ChecksumCheck.Judge(ip, ip.Payload);
+        if (checksum != ChecksumVerdict.Good)
             _badChecksums++;
-        }
         _segments++;
 
         var src = new TcpEndpoint(ip.Source, tcp.SourcePort);
@@ -104,7 +127,7 @@ public sealed class ConversationAnalyzer
         var segment = new SegmentView(record.FrameNumber, record.TimestampNanoseconds, tcp.Seq.Value, tcp.Ack.Value, tcp.Payload.Length,
             tcp.Flags, tcp.Window, options.HasWindowScale, options.WindowScale, ip.TotalLength,
             KeepsSegments(_nextStream) && (tcp.Flags & TcpFlags.Syn) != 0 ? OptionText(options) : null);
-        Process(segment, src, dst, badChecksum);
+        Process(segment, src, dst, checksum);
     }
 
     /// <summary>Finishes every connection still followed (open or timed out, judged at the last packet's time).</summary>
@@ -118,7 +141,7 @@ public sealed class ConversationAnalyzer
         _recent.Clear();
     }
 
-    private void Process(in SegmentView s, TcpEndpoint src, TcpEndpoint dst, bool badChecksum)
+    private void Process(in SegmentView s, TcpEndpoint src, TcpEndpoint dst, ChecksumVerdict checksum)
     {
         if (s.Time > _now)
             _now = s.Time;
@@ -147,7 +170,7 @@ public sealed class ConversationAnalyzer
             if (_recent.Remove(key, out var ended) && s.PureSyn && !(ended.BaseKnown(fromLow) && ended.Base(fromLow) == s.Seq))
                 tracker.MarkReused(new Duration(s.Time - ended.EndedAt), ended.CleanClose && s.Time - ended.EndedAt < _options.TimeWaitWindow.Nanoseconds);
         }
-        tracker.Process(s, src, dst, fromLow, badChecksum);
+        tracker.Process(s, src, dst, fromLow, checksum, _options.VerifyChecksums);
     }
 
     private bool InTimeWait(TcpConnection previous, long endedAt, long now)

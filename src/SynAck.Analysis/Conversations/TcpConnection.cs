@@ -117,6 +117,12 @@ public sealed class TcpConnection
 
     public ExpertCounts Expert { get; internal set; } = new(0);
 
+    /// <summary>Segments whose IPv4 header or TCP checksum failed and did not look offloaded (damaged on the way).</summary>
+    public long BadChecksums { get; internal set; }
+
+    /// <summary>Segments whose checksum was left for the NIC (zero, or the pseudo-header sum alone): captured on the sending host.</summary>
+    public long OffloadedChecksums { get; internal set; }
+
     /// <summary>A SYN with a new ISN started this connection on the 4-tuple of an earlier one.</summary>
     public bool ReusedTuple { get; internal set; }
 

@@ -106,6 +106,11 @@ public sealed class JsonReport : IDisposable
         }
         w.WriteEndObject();
 
+        w.WriteStartObject("checksums");
+        w.WriteNumber("bad", c.BadChecksums);
+        w.WriteNumber("offloaded", c.OffloadedChecksums);
+        w.WriteEndObject();
+
         w.WriteStartObject("zeek");
         w.WriteString("conn_state", c.ConnState);
         w.WriteString("history", c.History);
@@ -160,6 +165,9 @@ public sealed class JsonReport : IDisposable
         w.WriteNumber("truncated", p.Truncated);
         w.WriteNumber("malformed", p.Malformed);
         w.WriteNumber("bad_checksums", p.BadChecksums);
+        w.WriteNumber("unsupported_link_type", p.UnsupportedLinkType);
+        w.WriteNumber("link_truncated", p.LinkTruncated);
+        w.WriteNumber("encrypted", p.Encrypted);
         w.WriteEndObject();
         w.WriteNumber("connections", s.Connections);
         w.WriteNumber("midstream_connections", s.MidstreamConnections);

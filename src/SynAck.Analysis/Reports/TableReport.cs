@@ -51,7 +51,7 @@ public static class TableReport
 
     private static string Skipped(PacketCounts p)
     {
-        long other = p.NotIp + p.NotTcp + p.Fragments + p.Malformed;
+        long other = p.NotIp + p.NotTcp + p.Fragments + p.Malformed + p.UnsupportedLinkType + p.LinkTruncated + p.Encrypted;
         return other == 0 && p.Truncated == 0 ? "" : $" (skipped {other} non-TCP/fragment/malformed, {p.Truncated} truncated)";
     }
 

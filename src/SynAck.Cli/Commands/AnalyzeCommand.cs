@@ -33,8 +33,9 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    /// <summary>The whole command in process, with the arguments as typed after "analyze"; returns the exit code.</summary>
-    public static int Invoke(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The whole command in process, with the arguments as typed after "analyze"; returns the exit code.
+    /// <paramref name="stdin"/> stands for the process's standard input when FILE is "-".</summary>
+    public static int Invoke(string[] args, TextWriter stdout, TextWriter stderr, Stream? stdin = null)
     {
         var (command, read) = Build();
         var parse = command.Parse(args);
@@ -42,33 +43,37 @@ internal static class AnalyzeCommand
             return Fail(stderr, parse.Errors[0].Message);
         if (parse.UnmatchedTokens.Count > 0)
             return Fail(stderr, $"unknown option or argument '{parse.UnmatchedTokens[0]}'");
-        return Run(read(parse), stdout, stderr, interactive: false);
+        return Run(read(parse), stdout, stderr, interactive: false, stdin);
     }
 
     private static (Command Command, Func<ParseResult, Request> Read) Build()
     {
-        var file = new Argument<string?>("FILE") { Description = "pcap or pcapng capture", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("FILE") { Description = "pcap or pcapng capture, plain or gzip/zstd/lz4-compressed; - reads stdin", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "JSON on stdout (schema: docs/analyze-json.md)" };
         var stream = new Option<string?>("--stream") { Description = "draw the ladder diagram of tcp.stream N" };
         var html = new Option<string?>("--html") { Description = "write a self-contained HTML report to FILE" };
         var limit = new Option<string?>("--limit") { Description = "connections shown in the table / HTML (default 50 / 1000)" };
         var frames = new Option<bool>("--frames") { Description = "with --json: list the frame numbers of each expert verdict" };
+        var zeek = new Option<string?>("--zeek-conn-log") { Description = "write the connections as Zeek's conn.log (TSV) to FILE, - for stdout" };
+        var verify = new Option<bool>("--verify-checksums") { Description = "treat bad checksums as Zeek does (history 'c', segment ignored); off by default" };
         var command = new Command("analyze", "Connection lifecycles from a capture: handshakes, closes, TIME_WAIT, resets, Zeek and Wireshark verdicts")
         {
-            file, json, stream, html, limit, frames,
+            file, json, stream, html, limit, frames, verify, zeek,
         };
         // Unknown options reach the action, which reports them in one line with exit code 2.
         command.TreatUnmatchedTokensAsErrors = false;
         return (command, parse => new Request(parse.GetValue(file), parse.GetValue(json), parse.GetValue(stream), parse.GetValue(html),
-            parse.GetValue(limit), parse.GetValue(frames)));
+            parse.GetValue(limit), parse.GetValue(frames), parse.GetValue(verify), parse.GetValue(zeek)));
     }
 
-    private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames);
+    private sealed record Request(string? File, bool Json, string? Stream, string? Html, string? Limit, bool Frames, bool VerifyChecksums, string? ZeekConnLog);
 
-    private static int Run(Request r, TextWriter stdout, TextWriter stderr, bool interactive)
+    private static int Run(Request r, TextWriter stdout, TextWriter stderr, bool interactive, Stream? stdin = null)
     {
         if (string.IsNullOrEmpty(r.File))
             return Fail(stderr, "missing FILE (usage: synack analyze FILE [--json] [--stream N] [--html OUT])");
+        if (r.ZeekConnLog == "-" && (r.Json || r.Stream is not null))
+            return Fail(stderr, "--zeek-conn-log - writes to stdout: it cannot be combined with --json or --stream");
         long? streamNumber = null;
         if (r.Stream is not null)
         {
@@ -83,10 +88,12 @@ internal static class AnalyzeCommand
                 return Fail(stderr, $"--limit needs a positive number, not '{r.Limit}'");
             limit = l;
         }
-        FileStream input;
+        Stream input;
         try
         {
-            input = new FileStream(r.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // "-" reads the capture from stdin (a pipe from gzip or tcpdump -w -).
+            input = r.File == "-" ? new BufferedStream(stdin ?? Console.OpenStandardInput(), 1 << 16)
+                : new FileStream(r.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -101,15 +108,31 @@ internal static class AnalyzeCommand
                 LadderSegmentLimit = streamNumber is not null ? 100_000 : r.Html is not null ? 300 : 0,
                 LadderStream = streamNumber,
                 ExpertFrameLimit = r.Frames ? 10_000 : 0,
+                VerifyChecksums = r.VerifyChecksums,
             };
             var kept = new PriorityQueue<TcpConnection, long>();
             TcpConnection? wanted = null;
             JsonReport? json = r.Json && streamNumber is null ? new JsonReport(stdout, r.File, r.Frames) : null;
+            ZeekConnLog? zeek = null;
+            if (r.ZeekConnLog is not null)
+            {
+                try
+                {
+                    zeek = r.ZeekConnLog == "-" ? new ZeekConnLog(stdout, DateTimeOffset.UtcNow, leaveOpen: true)
+                        : new ZeekConnLog(new StreamWriter(r.ZeekConnLog, append: false, new System.Text.UTF8Encoding(false)), DateTimeOffset.UtcNow);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+                {
+                    return Fail(stderr, $"cannot write '{r.ZeekConnLog}': {e.Message}");
+                }
+            }
+            using var zeekLog = zeek;
             void OnFinished(TcpConnection c)
             {
                 if (c.Stream == streamNumber)
                     wanted = c;
                 json?.WriteConnection(c);
+                zeek?.Write(c);
                 // Keep the lowest stream numbers: drop the highest once over the limit.
                 kept.Enqueue(c, -c.Stream);
                 if (kept.Count > tableLimit)
@@ -117,7 +140,7 @@ internal static class AnalyzeCommand
             }
             var analyzer = new ConversationAnalyzer(options, OnFinished);
             using var reader = CaptureReader.Open(input, leaveOpen: true);
-            if (interactive && !r.Json && input.Length >= ProgressThresholdBytes)
+            if (interactive && !r.Json && input.CanSeek && reader.Compression == CaptureCompression.None && input.Length >= ProgressThresholdBytes)
             {
                 AnsiConsole.Progress().AutoClear(true).Start(ctx =>
                 {
@@ -139,11 +162,16 @@ internal static class AnalyzeCommand
             analyzer.Complete();
             var summary = analyzer.Summary;
             var error = reader.Error;
+            if (analyzer.NothingDecodable)
+                return Fail(stderr, $"cannot decode link type {LinkTypeNames(analyzer.UnsupportedLinkTypes)} of '{r.File}': no frame analysed");
+            if (analyzer.UnsupportedLinkTypes.Count > 0)
+                stderr.WriteLine($"synack analyze: skipped {summary.Packets.UnsupportedLinkType} frames of link type {LinkTypeNames(analyzer.UnsupportedLinkTypes)}, which SynAck does not decode");
             var shown = new List<TcpConnection>(kept.Count);
             while (kept.Count > 0)
                 shown.Add(kept.Dequeue());
             shown.Reverse();
 
+            zeek?.Close();
             if (json is not null)
             {
                 json.Finish(summary, error);
@@ -162,7 +190,7 @@ internal static class AnalyzeCommand
                 stdout.Write(new TextLadderRenderer(glyphs, 100).Render(ConnectionLadder.Build(wanted)));
                 stdout.WriteLine($"{wanted.ConnState} {wanted.History}: {wanted.EndDescription}");
             }
-            else if (r.Html is null)
+            else if (r.Html is null && r.ZeekConnLog != "-")
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings
                 {
@@ -199,6 +227,9 @@ internal static class AnalyzeCommand
             return Ok;
         }
     }
+
+    private static string LinkTypeNames(IEnumerable<LinkType> types)
+        => string.Join(", ", types.Select(t => Enum.IsDefined(t) ? $"{(uint)t} ({t})" : ((uint)t).ToString(CultureInfo.InvariantCulture)));
 
     private static int Fail(TextWriter stderr, string message)
     {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace SynAck.Capture;
 
 /// <summary>
-/// Reads packets from a pcap or pcapng stream, one record at a time, in bounded memory.
+/// Reads packets from a pcap or pcapng stream, plain or compressed (gzip, zstd, lz4), one record at a time, in bounded memory.
 /// </summary>
 /// <remarks>
 /// <para>Formats: pcap with microsecond or nanosecond timestamps in either byte order; pcapng
@@ -87,6 +87,7 @@ public sealed partial class CaptureReader : IDisposable
     public void Dispose()
     {
         _done = true;
+        _decoder?.Dispose();
         if (!_leaveOpen)
             _stream.Dispose();
     }
@@ -99,6 +100,17 @@ public sealed partial class CaptureReader : IDisposable
         {
             Fail(0, n == 0 ? "the file is empty: no capture header" : $"the file ends after {n} bytes, inside the magic number");
             return;
+        }
+        var compression = Recognise(magic);
+        if (compression != CaptureCompression.None)
+        {
+            StartDecoding(compression, magic);
+            n = ReadFull(magic);
+            if (n < 4)
+            {
+                Fail(0, $"the {compression.ToString().ToLowerInvariant()} data holds {n} bytes: no capture header");
+                return;
+            }
         }
         var le = BinaryPrimitives.ReadUInt32LittleEndian(magic);
         var be = BinaryPrimitives.ReadUInt32BigEndian(magic);
@@ -130,7 +142,7 @@ public sealed partial class CaptureReader : IDisposable
         var total = 0;
         while (total < dest.Length)
         {
-            var n = _stream.Read(dest[total..]);
+            var n = _decoder is null ? _stream.Read(dest[total..]) : ReadDecoded(dest[total..]);
             if (n <= 0)
                 break;
             total += n;
@@ -143,7 +155,7 @@ public sealed partial class CaptureReader : IDisposable
     /// returns the bytes actually skipped.</summary>
     private long Skip(long count)
     {
-        if (_stream.CanSeek)
+        if (_decoder is null && _stream.CanSeek)
         {
             var remaining = _stream.Length - _stream.Position;
             var step = Math.Min(count, Math.Max(remaining, 0));
@@ -165,7 +177,7 @@ public sealed partial class CaptureReader : IDisposable
 
     /// <summary>Bytes left in a seekable stream (so a damaged length is caught before a buffer
     /// is grown for it); <see cref="long.MaxValue"/> when the stream cannot tell.</summary>
-    private long Remaining => _stream.CanSeek ? Math.Max(0, _stream.Length - _stream.Position) : long.MaxValue;
+    private long Remaining => _decoder is null && _stream.CanSeek ? Math.Max(0, _stream.Length - _stream.Position) : long.MaxValue;
 
     private void EnsureBuffer(int length)
     {

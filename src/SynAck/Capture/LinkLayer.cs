@@ -1,123 +1,81 @@
-using System.Buffers.Binary;
-
 namespace SynAck.Capture;
 
 /// <summary>
-/// Finds the IP packet inside a captured frame by removing the link-layer header.
+/// Finds the IP packet inside a captured frame by removing the link-layer header and whatever
+/// encapsulation lies between it and IP.
 /// </summary>
+/// <remarks>One decoder per family of headers: <c>EthernetFrame</c> and <c>EtherTypes</c> (VLAN tags, QinQ,
+/// MPLS, PPPoE, PBB, VN-tag, E-tag, LLC/SNAP), <c>PppFrame</c>, <c>SerialLinks</c> (Cisco HDLC, Frame Relay,
+/// SLIP, ATM), <c>Ieee80211Frame</c> (802.11 behind radiotap, PPI, Prism, AVS), <c>HostLinks</c> (loopback,
+/// Linux cooked, IPoIB, ipnet, NFLOG, PKTAP, pflog, enc, Juniper, netANALYZER) and, beneath IP,
+/// <c>IpTunnels</c>, <c>Gre</c> and <c>UdpTunnels</c>.</remarks>
 public static class LinkLayer
 {
-    private const ushort EtherTypeIpv4 = 0x0800;
-    private const ushort EtherTypeIpv6 = 0x86DD;
-    private const ushort EtherTypeVlan = 0x8100;     // IEEE 802.1Q customer tag
-    private const ushort EtherTypeQinQ = 0x88A8;     // IEEE 802.1ad service tag
-    private const ushort EtherTypeQinQOld = 0x9100;  // pre-standard QinQ, still seen in the wild
-    private const int MaxVlanTags = 8;
-
-    // BSD address families used in NULL/LOOP headers: AF_INET is 2 everywhere, AF_INET6 differs
-    // (NetBSD/OpenBSD 24, FreeBSD/DragonFly 28, macOS 30).
-    private const uint AfInet = 2;
-    private const uint AfInet6NetBsd = 24;
-    private const uint AfInet6FreeBsd = 28;
-    private const uint AfInet6Darwin = 30;
-
     /// <summary>
-    /// Returns the IPv4 or IPv6 packet carried by <paramref name="frame"/>: strips Ethernet
-    /// (with any number of 802.1Q / 802.1ad tags, up to 8), Linux cooked headers (SLL, SLL2),
-    /// and NULL/LOOP family words (in either byte order); RAW, IPV4 and IPV6 frames are the
-    /// packet. False for other link types, other protocols (ARP, ...), frames too short for
-    /// their link header, or a packet whose IP version disagrees with the link header.
-    /// The IP packet itself is not checked further (and may include Ethernet padding).
+    /// Returns the outermost IPv4 or IPv6 packet carried by <paramref name="frame"/> (tunnels are not
+    /// followed: see <see cref="Decode"/>). False for link types SynAck does not decode, other protocols
+    /// (ARP, ...), frames too short for their headers, or a packet whose IP version disagrees with the
+    /// header before it. The IP packet itself is not checked further (and may include Ethernet padding).
     /// </summary>
     public static bool TryGetIpPacket(LinkType linkType, ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> ipPacket)
+        => DecodeLink(linkType, frame, 0, out ipPacket) == LinkDecodeStatus.Ip;
+
+    /// <summary>
+    /// Finds the innermost IP packet of <paramref name="frame"/>: strips the link layer and its
+    /// encapsulations, then follows IP tunnels (IP in IP, GRE, VXLAN, Geneve, GTP-U, Teredo, L2TP)
+    /// down to the packet they carry. The status says why nothing was found.
+    /// </summary>
+    public static LinkDecodeStatus Decode(LinkType linkType, ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> ipPacket)
     {
-        ipPacket = default;
-        switch (linkType)
-        {
-            case LinkType.Raw:
-                return Accept(frame, 0, 0, out ipPacket);
-            case LinkType.Ipv4:
-                return Accept(frame, 0, 4, out ipPacket);
-            case LinkType.Ipv6:
-                return Accept(frame, 0, 6, out ipPacket);
-            case LinkType.Ethernet:
-                return frame.Length >= 14 && FollowEtherType(frame, 12, out ipPacket);
-            case LinkType.LinuxSll:
-                // packet type, ARPHRD type, address length, 8 address bytes, then the protocol.
-                return frame.Length >= 16 && FollowEtherType(frame, 14, out ipPacket);
-            case LinkType.LinuxSll2:
-                // Protocol first, then reserved, interface index, ARPHRD, packet type, address length, address.
-                if (frame.Length < 20)
-                    return false;
-                return BinaryPrimitives.ReadUInt16BigEndian(frame) switch
-                {
-                    EtherTypeIpv4 => Accept(frame, 20, 4, out ipPacket),
-                    EtherTypeIpv6 => Accept(frame, 20, 6, out ipPacket),
-                    _ => false,
-                };
-            case LinkType.Null:
-            case LinkType.Loop:
-                return LoopbackFamily(frame, out ipPacket);
-            default:
-                return false;
-        }
+        var status = DecodeLink(linkType, frame, 0, out ipPacket);
+        if (status == LinkDecodeStatus.Ip)
+            ipPacket = IpTunnels.Innermost(ipPacket, 0);
+        return status;
     }
 
-    /// <summary>Reads the EtherType at <paramref name="at"/>, steps over VLAN tags, and accepts IPv4 or IPv6.</summary>
-    private static bool FollowEtherType(ReadOnlySpan<byte> frame, int at, out ReadOnlySpan<byte> ipPacket)
-    {
-        ipPacket = default;
-        for (var tags = 0; tags <= MaxVlanTags; tags++)
-        {
-            if (frame.Length < at + 2)
-                return false;
-            switch (BinaryPrimitives.ReadUInt16BigEndian(frame[at..]))
-            {
-                case EtherTypeIpv4:
-                    return Accept(frame, at + 2, 4, out ipPacket);
-                case EtherTypeIpv6:
-                    return Accept(frame, at + 2, 6, out ipPacket);
-                case EtherTypeVlan or EtherTypeQinQ or EtherTypeQinQOld:
-                    // A tag is 2 bytes of TCI after the TPID; the inner EtherType follows.
-                    at += 4;
-                    break;
-                default:
-                    return false;
-            }
-        }
-        return false;
-    }
+    /// <summary>True for the link types <see cref="Decode"/> reads (others give <see cref="LinkDecodeStatus.UnsupportedLinkType"/>).</summary>
+    public static bool IsSupported(LinkType linkType)
+        => DecodeLink(linkType, [], 0, out _) != LinkDecodeStatus.UnsupportedLinkType;
 
-    /// <summary>The 4-byte family word is in the capturing host's order (NULL) or network order
-    /// (LOOP), but files mix them up, so both orders are tried: a family is a small number, so
-    /// only one reading of the word can fit in 16 bits.</summary>
-    private static bool LoopbackFamily(ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> ipPacket)
+    internal static LinkDecodeStatus DecodeLink(LinkType linkType, ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
     {
-        ipPacket = default;
-        if (frame.Length < 4)
-            return false;
-        var family = BinaryPrimitives.ReadUInt32LittleEndian(frame);
-        if (family > 0xFFFF)
-            family = BinaryPrimitives.ReadUInt32BigEndian(frame);
-        return family switch
+        ip = default;
+        if (depth > EtherTypes.MaxDepth)
+            return LinkDecodeStatus.TooDeep;
+        return linkType switch
         {
-            AfInet => Accept(frame, 4, 4, out ipPacket),
-            AfInet6NetBsd or AfInet6FreeBsd or AfInet6Darwin => Accept(frame, 4, 6, out ipPacket),
-            _ => false,
+            LinkType.Raw or LinkType.RawOld or LinkType.RawOpenBsd => IpStart.Accept(frame, 0, out ip),
+            LinkType.Ipv4 => IpStart.Accept(frame, 4, out ip),
+            LinkType.Ipv6 => IpStart.Accept(frame, 6, out ip),
+            LinkType.Ethernet => EthernetFrame.Decode(frame, depth, out ip),
+            LinkType.LinuxSll => HostLinks.DecodeSll(frame, depth, out ip),
+            LinkType.LinuxSll2 => HostLinks.DecodeSll2(frame, depth, out ip),
+            LinkType.Null or LinkType.Loop => HostLinks.DecodeLoopback(frame, out ip),
+            LinkType.Ppp or LinkType.PppHdlc => SerialLinks.DecodePpp(frame, depth, out ip),
+            LinkType.PppWithDirection => frame.IsEmpty ? LinkDecodeStatus.Truncated : SerialLinks.DecodePpp(frame[1..], depth, out ip),
+            LinkType.PppEther => frame.Length < 14 ? LinkDecodeStatus.Truncated : PppFrame.DecodePppoe(frame, depth, out ip),
+            LinkType.CiscoHdlc => SerialLinks.DecodeCiscoHdlc(frame, depth, out ip),
+            LinkType.CiscoHdlcWithDirection => frame.IsEmpty ? LinkDecodeStatus.Truncated : SerialLinks.DecodeCiscoHdlc(frame[1..], depth, out ip),
+            LinkType.FrameRelay => SerialLinks.DecodeFrameRelay(frame, depth, out ip),
+            LinkType.Slip => SerialLinks.DecodeSlip(frame, out ip),
+            LinkType.AtmRfc1483 or LinkType.LinuxAtmClip => EtherTypes.FollowLlcSnap(frame, depth, out ip),
+            LinkType.SunAtm => SerialLinks.DecodeSunAtm(frame, depth, out ip),
+            LinkType.Mpls => Mpls.Decode(frame, depth, out ip),
+            LinkType.Ieee80211 => Ieee80211Frame.Decode(frame, depth, out ip),
+            LinkType.Ieee80211Radiotap => Ieee80211Frame.DecodeRadiotap(frame, depth, out ip),
+            LinkType.Ieee80211Prism => Ieee80211Frame.DecodePrism(frame, depth, out ip),
+            LinkType.Ieee80211Avs => Ieee80211Frame.DecodeAvs(frame, depth, out ip),
+            LinkType.Ppi => Ieee80211Frame.DecodePpi(frame, depth, out ip),
+            LinkType.Ipoib => HostLinks.DecodeIpoib(frame, depth, out ip),
+            LinkType.Ipnet => HostLinks.DecodeIpnet(frame, out ip),
+            LinkType.Nflog => HostLinks.DecodeNflog(frame, out ip),
+            LinkType.Pktap => HostLinks.DecodePktap(frame, depth, out ip),
+            LinkType.Pflog => HostLinks.DecodePflog(frame, out ip),
+            LinkType.Enc => HostLinks.DecodeEnc(frame, out ip),
+            LinkType.JuniperEther => HostLinks.DecodeJuniperEthernet(frame, depth, out ip),
+            LinkType.NetAnalyzer => HostLinks.DecodeNetAnalyzer(frame, 4, depth, out ip),
+            LinkType.NetAnalyzerTransparent => HostLinks.DecodeNetAnalyzer(frame, 12, depth, out ip),
+            _ => LinkDecodeStatus.UnsupportedLinkType,
         };
-    }
-
-    /// <summary>Accepts the bytes from <paramref name="at"/> when their version nibble is
-    /// <paramref name="version"/> (or 4 or 6 when <paramref name="version"/> is 0).</summary>
-    private static bool Accept(ReadOnlySpan<byte> frame, int at, int version, out ReadOnlySpan<byte> ipPacket)
-    {
-        ipPacket = default;
-        if (frame.Length <= at)
-            return false;
-        var actual = frame[at] >> 4;
-        if (version == 0 ? actual is not (4 or 6) : actual != version)
-            return false;
-        ipPacket = frame[at..];
-        return true;
     }
 }

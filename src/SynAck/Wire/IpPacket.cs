@@ -25,6 +25,14 @@ public readonly ref struct IpPacket
     /// <see cref="WireStatus.Fragment"/> with <paramref name="ip"/> set.
     /// </summary>
     public static WireStatus TryParse(ReadOnlySpan<byte> packet, out IpPacket ip)
+        => TryParse(packet, out ip, verifyChecksum: true);
+
+    /// <summary>
+    /// Parses as <see cref="TryParse(ReadOnlySpan{byte}, out IpPacket)"/> does; with
+    /// <paramref name="verifyChecksum"/> false the IPv4 header checksum is not checked (IPv6 has none),
+    /// for capture readers that must see packets whose checksums were offloaded.
+    /// </summary>
+    public static WireStatus TryParse(ReadOnlySpan<byte> packet, out IpPacket ip, bool verifyChecksum)
     {
         ip = default;
         if (packet.IsEmpty)
@@ -33,7 +41,7 @@ public readonly ref struct IpPacket
         {
             case 4:
             {
-                var status = Ipv4Packet.TryParse(packet, out var v4);
+                var status = Ipv4Packet.TryParse(packet, out var v4, verifyChecksum);
                 if (status is WireStatus.Ok or WireStatus.Fragment)
                     ip = new IpPacket(4, v4.Source, v4.Destination, v4.Protocol, v4.IsFragment, v4.Ttl, v4.Packet, v4.HeaderLength);
                 return status;

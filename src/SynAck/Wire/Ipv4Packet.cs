@@ -26,6 +26,14 @@ public readonly ref struct Ipv4Packet
     /// packet is a fragment.
     /// </summary>
     public static WireStatus TryParse(ReadOnlySpan<byte> packet, out Ipv4Packet ip)
+        => TryParse(packet, out ip, verifyChecksum: true);
+
+    /// <summary>
+    /// Parses <paramref name="packet"/> as <see cref="TryParse(ReadOnlySpan{byte}, out Ipv4Packet)"/> does;
+    /// with <paramref name="verifyChecksum"/> false the header checksum is not checked, so a capture
+    /// reader sees packets whose checksum was left for the NIC to fill in (checksum offload).
+    /// </summary>
+    public static WireStatus TryParse(ReadOnlySpan<byte> packet, out Ipv4Packet ip, bool verifyChecksum)
     {
         ip = default;
         if (packet.Length < MinHeaderLength)
@@ -41,7 +49,7 @@ public readonly ref struct Ipv4Packet
         if (totalLength > packet.Length)
             return WireStatus.Truncated;
         // RFC 791 §3.1: the header checksum covers the header only, options included.
-        if (Checksum.Compute(packet[..headerLength]) != 0)
+        if (verifyChecksum && Checksum.Compute(packet[..headerLength]) != 0)
             return WireStatus.BadChecksum;
         ip = new Ipv4Packet(packet[..totalLength], headerLength);
         return ip.IsFragment ? WireStatus.Fragment : WireStatus.Ok;

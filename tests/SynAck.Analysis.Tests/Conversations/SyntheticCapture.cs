@@ -17,6 +17,9 @@ internal sealed class SyntheticCapture
 
     public long Frames { get; private set; }
 
+    /// <summary>Changes each packet before it is written (its bytes, and whether the client sent it): damage, offloaded checksums.</summary>
+    public Action<Span<byte>, bool>? Mangle { get; set; }
+
     /// <summary>Adds one segment at <paramref name="ms"/> milliseconds.</summary>
     public SyntheticCapture Add(double ms, bool fromClient, TcpFlags flags, uint seq, uint ack, int length = 0, ushort window = 1000,
         ushort clientPort = 40000, ushort serverPort = 80, TcpOptions options = default)
@@ -35,6 +38,7 @@ internal sealed class SyntheticCapture
         int n = fromClient
             ? IpPacket.WriteTcp(_buffer, Client, Server, h, payload)
             : IpPacket.WriteTcp(_buffer, Server, Client, h, payload);
+        Mangle?.Invoke(_buffer.AsSpan(0, n), fromClient);
         _writer.WritePacket(1_700_000_000_000_000_000L + (long)(ms * 1_000_000), _buffer.AsSpan(0, n));
         Frames++;
         return this;

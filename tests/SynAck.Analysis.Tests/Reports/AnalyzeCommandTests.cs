@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SynAck.Analysis.Tests.Conversations;
 using SynAck.Cli.Commands;
 using SynAck.Wire;
@@ -102,15 +103,21 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
-    public void Html_is_self_contained_with_a_row_and_an_svg_ladder_per_connection()
+    public void Html_is_self_contained_and_embeds_each_connection_with_its_segments_once()
     {
         var path = Capture();
         var html = Path.ChangeExtension(path, ".html");
         var (code, _, _) = Run(path, "--html", html);
         Assert.Equal(0, code);
         var text = File.ReadAllText(html);
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, "<tr class=\"conn\"").Count);
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, "<svg ").Count);
+        const string open = "<script type=\"application/json\" id=\"data\">";
+        int start = text.IndexOf(open, StringComparison.Ordinal) + open.Length;
+        var data = JsonNode.Parse(text[start..text.IndexOf("</script>", start, StringComparison.Ordinal)])!;
+        var connections = data["c"]!.AsArray();
+        Assert.Equal(2, connections.Count);
+        Assert.Equal(7, connections[0]![17]!.AsArray().Count);
+        Assert.Equal(2, connections[1]![17]!.AsArray().Count);
+        Assert.Contains("<table id=\"time-wait\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", text.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", text, StringComparison.Ordinal);
         File.Delete(path);

@@ -1,0 +1,56 @@
+using System.Buffers.Binary;
+
+namespace SynAck.Capture;
+
+/// <summary>GRE (RFC 2784 with RFC 2890 key and sequence number; RFC 2637 enhanced GRE, version 1, for PPTP),
+/// and the ERSPAN mirrors it carries (types I, II and III).</summary>
+internal static class Gre
+{
+    private const ushort ChecksumPresent = 0x8000;
+    private const ushort RoutingPresent = 0x4000;
+    private const ushort KeyPresent = 0x2000;
+    private const ushort SequencePresent = 0x1000;
+    private const ushort AckPresent = 0x0080;   // RFC 2637 §4.1, version 1 only
+    private const ushort ErspanII = 0x88BE;
+    private const ushort ErspanIII = 0x22EB;
+
+    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> gre, int depth, out ReadOnlySpan<byte> ip)
+    {
+        ip = default;
+        if (gre.Length < 4)
+            return LinkDecodeStatus.Truncated;
+        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(gre);
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(gre[2..]);
+        int version = flags & 0x7;
+        if (version > 1 || (flags & RoutingPresent) != 0)
+            return LinkDecodeStatus.NotIp;
+        int at = 4;
+        if ((flags & ChecksumPresent) != 0)
+            at += 4;
+        if ((flags & KeyPresent) != 0)
+            at += 4;
+        if ((flags & SequencePresent) != 0)
+            at += 4;
+        if (version == 1 && (flags & AckPresent) != 0)
+            at += 4;
+        if (gre.Length < at)
+            return LinkDecodeStatus.Truncated;
+        var payload = gre[at..];
+        switch (type)
+        {
+            case ErspanII:
+                // Type I has no header (and no sequence number in GRE); type II has an 8-byte one.
+                if ((flags & SequencePresent) == 0)
+                    return EthernetFrame.Decode(payload, depth + 1, out ip);
+                return payload.Length < 8 ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[8..], depth + 1, out ip);
+            case ErspanIII:
+                // A 12-byte header, then an 8-byte platform subheader when its O bit (the last bit) is set.
+                if (payload.Length < 12)
+                    return LinkDecodeStatus.Truncated;
+                int header = (payload[11] & 0x01) != 0 ? 20 : 12;
+                return payload.Length < header ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[header..], depth + 1, out ip);
+            default:
+                return EtherTypes.Follow(type, payload, depth, out ip);
+        }
+    }
+}
