@@ -13,7 +13,7 @@ internal static class Program
         var root = new RootCommand("synack — a userspace TCP/IP stack for .NET, and tools that show TCP's lifecycle");
         root.Subcommands.Add(DemoCommand.Create(output, error));
         root.Subcommands.Add(StatesCommand.Create(output, error));
-        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(ConnectCommand.Create(output, error));

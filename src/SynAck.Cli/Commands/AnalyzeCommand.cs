@@ -21,14 +21,14 @@ internal static class AnalyzeCommand
     private const long ProgressThresholdBytes = 64L * 1024 * 1024;
 
     /// <summary>The subcommand for the synack root command, writing to the console.</summary>
-    public static Command Create()
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var (command, read) = Build();
         command.SetAction(parse =>
         {
-            if (parse.UnmatchedTokens.Count > 0)
-                return Fail(Console.Error, $"unknown option or argument '{parse.UnmatchedTokens[0]}'");
-            return Run(read(parse), Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
+            if (Unknown(parse, read(parse)) is { } unknown)
+                return Fail(error, unknown);
+            return Run(read(parse), output, error, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
         });
         return command;
     }
@@ -40,10 +40,28 @@ internal static class AnalyzeCommand
         var (command, read) = Build();
         var parse = command.Parse(args);
         if (parse.Errors.Count > 0)
-            return Fail(stderr, parse.Errors[0].Message);
-        if (parse.UnmatchedTokens.Count > 0)
-            return Fail(stderr, $"unknown option or argument '{parse.UnmatchedTokens[0]}'");
+            return Fail(stderr, Commands.Usage.Friendly(parse.Errors[0].Message));
+        if (Unknown(parse, read(parse)) is { } unknown)
+            return Fail(stderr, unknown);
         return Run(read(parse), stdout, stderr, interactive: false, stdin);
+    }
+
+    private static readonly string[] Switches = ["--json", "--stream", "--html", "--limit", "--frames", "--verify-checksums", "--zeek-conn-log"];
+
+    /// <summary>
+    /// What was typed that analyze does not know, switches first: an unknown switch lands in the FILE argument
+    /// (System.CommandLine takes any token there), so "--bogus x.pcap" must blame --bogus, not the file.
+    /// </summary>
+    private static string? Unknown(ParseResult parse, Request r)
+    {
+        string? token = r.File is { Length: > 1 } f && f.StartsWith('-') ? f
+            : parse.UnmatchedTokens.FirstOrDefault(t => t.Length > 1 && t.StartsWith('-')) ?? parse.UnmatchedTokens.FirstOrDefault();
+        if (token is null)
+            return null;
+        if (!token.StartsWith('-'))
+            return $"unexpected argument '{token}' (analyze takes one FILE)";
+        string near = Commands.Usage.Suggest(token, Switches) is { } s ? $"; did you mean '{s}'?" : "";
+        return $"unknown switch '{token}'{near} (valid: {string.Join(" ", Switches)})";
     }
 
     private static (Command Command, Func<ParseResult, Request> Read) Build()
@@ -88,6 +106,8 @@ internal static class AnalyzeCommand
                 return Fail(stderr, $"--limit needs a positive number, not '{r.Limit}'");
             limit = l;
         }
+        if (r.File != "-" && Directory.Exists(r.File))
+            return Fail(stderr, $"'{r.File}' is a directory; give a capture file");
         Stream input;
         try
         {
@@ -140,6 +160,9 @@ internal static class AnalyzeCommand
             }
             var analyzer = new ConversationAnalyzer(options, OnFinished);
             using var reader = CaptureReader.Open(input, leaveOpen: true);
+            // Not damage but the wrong kind of file (a text file, a log): a usage error, not a partial analysis.
+            if (reader.Error is { Offset: 0 } notCapture && reader.FramesRead == 0 && notCapture.Message.StartsWith("unknown magic", StringComparison.Ordinal))
+                return Fail(stderr, $"'{r.File}' is not a capture: {notCapture.Message}");
             if (interactive && !r.Json && input.CanSeek && reader.Compression == CaptureCompression.None && input.Length >= ProgressThresholdBytes)
             {
                 AnsiConsole.Progress().AutoClear(true).Start(ctx =>
@@ -165,7 +188,7 @@ internal static class AnalyzeCommand
             if (analyzer.NothingDecodable)
                 return Fail(stderr, $"cannot decode link type {LinkTypeNames(analyzer.UnsupportedLinkTypes)} of '{r.File}': no frame analysed");
             if (analyzer.UnsupportedLinkTypes.Count > 0)
-                stderr.WriteLine($"synack analyze: skipped {summary.Packets.UnsupportedLinkType} frames of link type {LinkTypeNames(analyzer.UnsupportedLinkTypes)}, which SynAck does not decode");
+                stderr.WriteLine($"note: skipped {summary.Packets.UnsupportedLinkType} frames of link type {LinkTypeNames(analyzer.UnsupportedLinkTypes)}, which SynAck does not decode");
             var shown = new List<TcpConnection>(kept.Count);
             while (kept.Count > 0)
                 shown.Add(kept.Dequeue());
@@ -233,7 +256,7 @@ internal static class AnalyzeCommand
 
     private static int Fail(TextWriter stderr, string message)
     {
-        stderr.WriteLine("synack analyze: " + message);
+        stderr.WriteLine("error: " + message);
         return Usage;
     }
 }
