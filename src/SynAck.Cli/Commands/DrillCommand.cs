@@ -39,6 +39,9 @@ internal static class DrillCommand
         return command;
     }
 
+    /// <summary>Whether this process may create namespaces and TUN devices; a test sets it to see the refusal while running as root.</summary>
+    internal static Func<bool> CanUseKernel { get; set; } = () => OperatingSystem.IsLinux() && Environment.UserName == "root";
+
     internal static int Execute(string path, bool json, string? pcap, long? tolerance, string target, TextWriter output, TextWriter error)
         => Execute(path, json, pcap, tolerance, target, output, error, out _);
 
@@ -47,7 +50,7 @@ internal static class DrillCommand
         all = null;
         if (target is not ("synack" or "kernel"))
             return Usage.Fail(error, $"unknown target '{target}' (valid: synack, kernel)");
-        if (target == "kernel" && (!OperatingSystem.IsLinux() || Environment.UserName != "root"))
+        if (target == "kernel" && !CanUseKernel())
             return Usage.Fail(error, "--target kernel needs root on Linux (it creates a network namespace and a TUN device)");
         if (target == "kernel" && pcap is not null)
             return Usage.Fail(error, "--pcap is for the SynAck target");

@@ -99,11 +99,20 @@ internal sealed partial class TcpConnection
                 return;
             // After a timeout, what SACK says the receiver holds is not sent again (RFC 6675 §5.1).
             if (SndNxt < SndMax && _scoreboard.Count > 0)
+            {
                 SndNxt = _scoreboard.SkipSacked(SndNxt);
+                // A SACK block may end one past our FIN (Linux counts a FIN in a segment's end): the skip stops at
+                // the end of the data, where the FIN (if any) is resent, never past the send buffer.
+                SeqNum dataEnd = SndBufStart + _send.Count;
+                if (SndNxt > dataEnd)
+                    SndNxt = dataEnd;
+            }
             int offset = SndNxt - SndBufStart;
             if (offset < 0)
                 return;
             int unsent = _send.Count - offset;
+            if (unsent < 0)
+                return;
             // In SACK recovery new data goes out while pipe < cwnd (RFC 6675 §5 (C) rule 2), not by the flight size.
             int usable = _sackRecovery
                 ? Math.Min((SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt, Cwnd - Pipe())

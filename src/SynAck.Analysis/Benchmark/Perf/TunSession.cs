@@ -43,7 +43,9 @@ internal sealed class TunSession : IAsyncDisposable
         ILink? link = null;
         try
         {
-            link = new TunSetup { Namespace = ns.Name, KernelAddresses = ["198.18.0.1/24"], Mtu = mtu }.Open();
+            // Segmentation and checksum offload as serve/connect use it; the fault injector (loss runs) works on
+            // MTU-sized segments, which the link cuts super-packets into for it, so offload stays on there too.
+            link = new TunSetup { Namespace = ns.Name, KernelAddresses = ["198.18.0.1/24"], Mtu = mtu, Offload = true }.Open();
             if (loss > 0)
             {
                 var faults = new FaultSettings { Loss = loss };

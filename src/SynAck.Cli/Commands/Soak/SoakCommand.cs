@@ -64,6 +64,12 @@ internal static class SoakCommand
                 new SynAckHostOptions { Settings = new TcpSettings { Mtu = link.Mtu }, Seed = request.Seed, CountRetransmissions = true });
             await using (host.ConfigureAwait(false))
             {
+                // The host's loop ending early is the worst finding a soak can make: say so at once, with the exception.
+                _ = host.Completion.ContinueWith(t =>
+                {
+                    report.HostFailure = t.Exception?.InnerException?.ToString();
+                    error.WriteLine("soak: SynAck's host stopped: " + report.HostFailure);
+                }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 var listener = host.Listen(7000, backlog: 512);
                 using var stopServer = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var serving = server.RunAsync(listener, stopServer.Token);

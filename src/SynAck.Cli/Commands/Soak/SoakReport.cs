@@ -19,6 +19,9 @@ internal sealed class SoakReport(SoakRequest request)
 
     public bool Passed { get; private set; }
 
+    /// <summary>The exception that ended SynAck's host loop, if it ended before the soak did.</summary>
+    public string? HostFailure { get; set; }
+
     public TimeSpan Wall { get; private set; }
 
     private SoakServer? _server;
@@ -53,6 +56,7 @@ internal sealed class SoakReport(SoakRequest request)
         _faults = faults;
         int count(string outcome) => _ends.Where(e => e.Key.Outcome == outcome).Sum(e => e.Value);
         int resetsSent = count("reset-sent");
+        Check(HostFailure is null, HostFailure is null ? "SynAck's host ran to the end" : "SynAck's host stopped: " + HostFailure.Split('\n')[0]);
         Check(count("error") == 0, $"kernel clients: {count("error")} connections failed");
         Check(count("mismatch") == 0, $"kernel clients: {count("mismatch")} echoes differed from what was sent");
         // A client's reset can end a connection while it still waits in SynAck's accept queue: never accepted, not lost.

@@ -45,6 +45,10 @@ internal sealed class SoakServer
         catch (OperationCanceledException)
         {
         }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or ArgumentException)
+        {
+            // The host itself stopped (SoakCommand reports why); the connections under way end with it.
+        }
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
