@@ -35,6 +35,8 @@ internal static class SoakClients
                 size = rng.choice([0, 1, 1460, 65536, rng.randrange(0, 4 << 20)])
                 if mode == 'halfclose':
                     size = min(size, 32768)
+                elif mode == 'idle':
+                    size = 0
                 data = rng.randbytes(size)
                 rec = {'client': i, 'n': n, 'mode': mode, 'size': size}
                 start = time.time()
