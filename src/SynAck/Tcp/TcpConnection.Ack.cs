@@ -125,7 +125,7 @@ internal sealed partial class TcpConnection
             {
                 _inRecovery = false;
                 _recoverValid = false;
-                _rxLog.Clear();
+                _rxLog?.Clear();
                 if (_sackRecovery)
                 {
                     _sackRecovery = false;

@@ -114,7 +114,7 @@ internal sealed partial class TcpConnection
                 ResendHole(una, unaLength, now, sink);
         }
         // RFC 8985 §6.2: retransmissions that later deliveries overtook long enough ago are lost; they go again first.
-        while (_rxLog.TakeLost(SndUna, out var lostStart, out int lostLength))
+        while (_rxLog is not null && _rxLog.TakeLost(SndUna, out var lostStart, out int lostLength))
         {
             if (ResendHole(lostStart, lostLength, now, sink) > 0)
                 _stack.Counters.LostRetransmits++;
@@ -155,7 +155,7 @@ internal sealed partial class TcpConnection
             _unaRetransmittedSeq = start;
             _unaRetransmittedMax = SndMax;
         }
-        _rxLog.Add(start, len, now, SndMax);
+        (_rxLog ??= new Recovery.RetransmitLog(32)).Add(start, len, now, SndMax);
         CountRecoveryRetransmission();
         EmitData(start, len, false, now, sink);
         return len;

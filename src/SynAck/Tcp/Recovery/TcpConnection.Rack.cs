@@ -18,7 +18,8 @@ internal sealed partial class TcpConnection
     private static readonly Duration s_tlpDelayedAck = Duration.FromMilliseconds(200);
     private static readonly Duration s_tlpSlack = Duration.FromMilliseconds(2);
 
-    private readonly RetransmitLog _rxLog = new(32);
+    // Made at the first retransmission in a SACK recovery: an idle connection carries no log (≈ 800 B of arrays).
+    private RetransmitLog? _rxLog;
     private Instant _tlpAt = Instant.MaxValue;
     private Instant _reoAt = Instant.MaxValue;
     private Instant _sackSeenAt = Instant.MaxValue;
@@ -52,6 +53,8 @@ internal sealed partial class TcpConnection
             return;
         if (_sackRecovery)
         {
+            if (_rxLog is null)
+                return;
             int lost = _rxLog.DetectLost(SndUna, SndMax, _scoreboard, now, RackWait, out var recheck);
             if (lost > 0)
                 _stack.MarkDirty(this);
@@ -88,7 +91,7 @@ internal sealed partial class TcpConnection
     /// <summary>Recovery or a timeout starts: the RACK and TLP state of the open state is done with.</summary>
     private void ResetRack()
     {
-        _rxLog.Clear();
+        _rxLog?.Clear();
         _sackSeenAt = Instant.MaxValue;
         _reoAt = Instant.MaxValue;
         _tlpAt = Instant.MaxValue;
