@@ -230,7 +230,7 @@ public sealed partial class NetStack
         if (to.IsV6)
             Ipv6Packet.WriteHeader(packet, Address, to, IpProtocol.IcmpV6, messageLength);
         else
-            Ipv4Packet.WriteHeader(packet, new Ipv4HeaderFields { Source = Address, Destination = to, Protocol = IpProtocol.Icmp, Ttl = 64 }, messageLength);
+            Ipv4Packet.WriteHeader(packet, new Ipv4HeaderFields { Source = Address, Destination = to, Protocol = IpProtocol.Icmp, Ttl = 64, Identification = NextIpv4Identification(to, IpProtocol.Icmp) }, messageLength);
         IpCounters.IcmpOutMsgs++;
         message = packet[header..];
         return true;

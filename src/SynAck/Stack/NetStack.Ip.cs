@@ -15,6 +15,7 @@ public sealed partial class NetStack
     private IcmpOutQueue? _icmpOut;
     private bool _deliveringReassembled;
     private uint _fragmentIds;
+    private ushort[]? _ipv4IdBuckets;
 
     /// <summary>Fragment reassembly and ICMP limits; set it when making the stack (<c>new NetStack(…) { IpSettings = … }</c>).</summary>
     public IpSettings IpSettings
@@ -117,6 +118,34 @@ public sealed partial class NetStack
     }
 
     /// <summary>
+    /// The identification of an IPv4 datagram sent without DF (ICMP; TCP sets DF and leaves it 0, RFC 6864 §4.2).
+    /// RFC 6864 §4.1: a non-atomic datagram must not repeat its ID within the datagram lifetime for its source,
+    /// destination and protocol. As Linux (and RFC 7739 §5.3's bucket scheme): a counter per hash bucket of
+    /// destination and protocol, each starting at a value drawn from the stack's secret key, so consecutive datagrams
+    /// to a host count up by one and an off-path observer cannot tell one destination's IDs from another's.
+    /// </summary>
+    private ushort NextIpv4Identification(IpAddress destination, IpProtocol protocol)
+    {
+        const int Buckets = 256;
+        Span<byte> key = stackalloc byte[6];
+        if (_ipv4IdBuckets is null)
+        {
+            _ipv4IdBuckets = new ushort[Buckets];
+            key[0] = 0x1D;
+            for (int i = 0; i < Buckets; i++)
+            {
+                key[1] = (byte)i;
+                _ipv4IdBuckets[i] = (ushort)_tsOffset.Hash(key[..2]);
+            }
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(key, destination.V4Value);
+        key[4] = (byte)protocol;
+        key[5] = 0xB0;
+        int bucket = (int)(_tsOffset.Hash(key) % Buckets);
+        return _ipv4IdBuckets[bucket]++;
+    }
+
+    /// <summary>
     /// Splits an ICMP message larger than the link MTU (an echo reply to a large ping) into fragments (RFC 791 §3.2,
     /// RFC 8200 §4.5), each carrying a multiple of 8 bytes but the last. TCP never needs this: its segments fit the MSS.
     /// </summary>
@@ -127,10 +156,19 @@ public sealed partial class NetStack
         int extra = v6 ? 8 : 0;
         int chunk = (Settings.Mtu - header - extra) & ~7;
         var data = packet[header..];
-        // RFC 7739: fragment identifications should not be predictable; hash a counter under the stack's secret key.
-        Span<byte> counter = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(counter, ++_fragmentIds);
-        uint id = (uint)_tsOffset.Hash(counter);
+        // IPv4: the datagram already has its identification (NextIpv4Identification). IPv6 (RFC 7739): a fragment
+        // identification that cannot be predicted, a counter hashed under the stack's secret key.
+        uint id;
+        if (v6)
+        {
+            Span<byte> counter = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(counter, ++_fragmentIds);
+            id = (uint)_tsOffset.Hash(counter);
+        }
+        else
+        {
+            id = BinaryPrimitives.ReadUInt16BigEndian(packet[4..]);
+        }
         for (int offset = 0; offset < data.Length; offset += chunk)
         {
             int len = Math.Min(chunk, data.Length - offset);

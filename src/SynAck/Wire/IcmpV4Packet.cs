@@ -82,8 +82,8 @@ public readonly ref struct IcmpV4Packet
     }
 
     /// <summary>
-    /// Writes a destination unreachable message quoting <paramref name="originalPacket"/>'s IP header
-    /// and the first 8 bytes of its payload (RFC 792); returns the message length.
+    /// Writes a destination unreachable message quoting <paramref name="originalPacket"/> (its IP header and as much of
+    /// its payload as <see cref="MaxQuoteLength"/> allows; RFC 792 requires the first 8 bytes); returns the message length.
     /// </summary>
     public static int WriteDestinationUnreachable(Span<byte> dest, byte code, ReadOnlySpan<byte> originalPacket)
         => Write(dest, IcmpV4Type.DestinationUnreachable, code, 0, Quote(originalPacket));
@@ -96,14 +96,17 @@ public readonly ref struct IcmpV4Packet
     public static int WriteTimeExceeded(Span<byte> dest, byte code, ReadOnlySpan<byte> originalPacket)
         => Write(dest, IcmpV4Type.TimeExceeded, code, 0, Quote(originalPacket));
 
-    /// <summary>Bytes an error message quoting <paramref name="originalPacket"/> takes: the header and the quote (RFC 792).</summary>
+    /// <summary>Bytes an error message quoting <paramref name="originalPacket"/> takes: the header and the quote (at most <see cref="MaxQuoteLength"/>).</summary>
     public static int ErrorLength(ReadOnlySpan<byte> originalPacket) => HeaderLength + Quote(originalPacket).Length;
 
-    private static ReadOnlySpan<byte> Quote(ReadOnlySpan<byte> original)
-    {
-        int header = original.Length >= Ipv4Packet.MinHeaderLength ? (original[0] & 0x0F) * 4 : original.Length;
-        return original[..Math.Min(original.Length, header + 8)];
-    }
+    /// <summary>
+    /// The most of the original datagram an error quotes: RFC 1122 §3.2.2 asks for the IP header and at least 8 data
+    /// bytes; like Linux and RFC 1812 §4.3.2.3 we quote as much as keeps the whole ICMP datagram within 576 bytes, the
+    /// size every IPv4 host must accept (RFC 791), so the sender learns the most it can about what was refused.
+    /// </summary>
+    public const int MaxQuoteLength = 576 - Ipv4Packet.MinHeaderLength - HeaderLength;
+
+    private static ReadOnlySpan<byte> Quote(ReadOnlySpan<byte> original) => original[..Math.Min(original.Length, MaxQuoteLength)];
 
     private static int Write(Span<byte> dest, IcmpV4Type type, byte code, uint rest, ReadOnlySpan<byte> data)
     {

@@ -110,7 +110,7 @@ public sealed class IcmpAnswerTests
     }
 
     [Fact]
-    public void Udp_gets_port_unreachable_quoting_the_ip_header_and_eight_bytes()
+    public void Udp_gets_port_unreachable_quoting_the_whole_short_datagram()
     {
         var stack = Stack(IpCraft.Local4);
         var udp = IpCraft.Other(IpCraft.Remote4, IpCraft.Local4, IpProtocol.Udp, 161);
@@ -123,7 +123,7 @@ public sealed class IcmpAnswerTests
         Assert.Equal(WireStatus.Ok, IcmpV4Packet.TryParse(ip.Payload, out var icmp));
         Assert.Equal(IcmpV4Type.DestinationUnreachable, icmp.Type);
         Assert.Equal(IcmpV4Packet.CodePortUnreachable, icmp.Code);
-        Assert.Equal(udp.AsSpan(0, 28).ToArray(), icmp.Data.ToArray());
+        Assert.Equal(udp, icmp.Data.ToArray());
         Assert.Equal(161, icmp.Quoted.DestinationPort);
         Assert.Equal(1, stack.Counters.Drops(TcpDropReason.NotTcp));
         Assert.Equal(1, stack.IpCounters.IcmpOutDestUnreachs);

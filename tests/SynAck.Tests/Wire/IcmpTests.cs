@@ -33,12 +33,14 @@ public sealed class IcmpTests
     }
 
     [Fact]
-    public void V4UnreachableQuotesHeaderAndEightBytes()
+    public void V4UnreachableQuotesTheDatagramUpTo576Bytes()
     {
         var original = TcpPacketBytes(V4A, V4B, 100);
-        var buf = new byte[100];
+        var buf = new byte[1000];
         int n = IcmpV4Packet.WriteDestinationUnreachable(buf, IcmpV4Packet.CodePortUnreachable, original);
-        Assert.Equal(8 + 20 + 8, n);
+        Assert.Equal(8 + original.Length, n);
+        var large = TcpPacketBytes(V4A, V4B, 900);
+        Assert.Equal(576 - 20, IcmpV4Packet.WriteDestinationUnreachable(buf, IcmpV4Packet.CodePortUnreachable, large));
         Assert.Equal(WireStatus.Ok, IcmpV4Packet.TryParse(buf.AsSpan(0, n), out var icmp));
         Assert.True(icmp.IsError);
         Assert.Equal(IcmpV4Packet.CodePortUnreachable, icmp.Code);
