@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every SynAck test project and ends with one line: "N passed, N failed, N skipped".
-# As root it first installs the Debian tools the interop tests and `synack bench http` use (tshark, tcpdump, scapy, wrk...)
+# As root it first installs the Debian tools the interop tests and `synack bench http` use (tshark, tcpdump, scapy, wrk, nmap, hping3...)
 # (and headless Chromium for the SVG/HTML screenshot tests) when they are missing, so a fresh machine needs nothing done by hand.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +15,8 @@ have socat   || need_pkgs+=(socat)
 have iperf3  || need_pkgs+=(iperf3)
 have wrk     || need_pkgs+=(wrk)
 have ping    || need_pkgs+=(iputils-ping)
+have nmap    || need_pkgs+=(nmap)
+have hping3  || need_pkgs+=(hping3)
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || need_pkgs+=(python3 python3-scapy)
 
