@@ -11,7 +11,7 @@ namespace SynAck.Fuzz.Targets;
 /// starts from an established connection, so most segments are judged against a live window (RFC 9293 §3.10.7.4),
 /// not thrown away at the first check. After every step the engine's invariants must hold; a violation throws.
 /// </summary>
-internal static class StackTarget
+internal static partial class StackTarget
 {
     private static readonly IpAddress Local = IpAddress.V4(10, 0, 0, 2);
     private static readonly IpAddress Peer = IpAddress.V4(10, 0, 0, 1);
@@ -58,7 +58,10 @@ internal static class StackTarget
                     break;
                 }
                 case 4:
-                    stack.Deliver(input.Take(input.Byte()), world.Now);
+                    if (input.Byte() % 2 == 0)
+                        stack.Deliver(input.Take(input.Byte()), world.Now);
+                    else
+                        IpStep(ref input, stack, world, peerNxt, ourNxt);
                     break;
                 case 5:
                     world.Segment((ushort)(PeerPort + 1 + input.Byte() % 4), (TcpFlags)(input.Byte() & 0x3F) | TcpFlags.Syn, new SeqNum(input.UInt32()), new SeqNum(input.UInt32()), input.UInt16(), SynOptions(), input.Byte() % 8);

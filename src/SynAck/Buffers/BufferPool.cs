@@ -53,8 +53,21 @@ internal sealed class BufferPool
         long room = LimitChunks - ReservedChunks;
         int got = (int)Math.Clamp(room, 0, Math.Max(0, wanted));
         ReservedChunks += got;
+        if (got < wanted)
+            BudgetHits++;
         return got;
     }
+
+    /// <summary>Reservations that got less than they wanted because the budget was spent (a window offered smaller).</summary>
+    public long BudgetHits { get; private set; }
+
+    /// <summary>
+    /// One chunk reserved past the budget for a buffer that has none: every buffer may always hold one chunk, as
+    /// Linux lets every socket keep <c>tcp_rmem[0]</c>/<c>tcp_wmem[0]</c> under memory pressure. Without it, one
+    /// connection whose reader is slow would hold the whole budget and every later connection would offer a zero
+    /// window for as long as that one lives. The total stays bounded: budget + one chunk per buffer.
+    /// </summary>
+    public void ReserveFloor() => ReservedChunks++;
 
     /// <summary>Gives back <paramref name="count"/> reserved chunks.</summary>
     public void Unreserve(int count) => ReservedChunks -= count;

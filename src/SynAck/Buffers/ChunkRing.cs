@@ -63,8 +63,16 @@ internal struct ChunkRing
     public void ReserveUpTo(int chunks)
     {
         int wanted = Math.Min(chunks, ChunkCount) - ChunksReserved;
-        if (wanted > 0)
-            ChunksReserved += _pool.Reserve(wanted);
+        if (wanted <= 0)
+            return;
+        int got = _pool.Reserve(wanted);
+        if (got == 0 && ChunksReserved == 0)
+        {
+            // The budget is spent: the buffer's first chunk is granted anyway (BufferPool.ReserveFloor).
+            _pool.ReserveFloor();
+            got = 1;
+        }
+        ChunksReserved += got;
     }
 
     /// <summary>Chunks a run of <paramref name="length"/> bytes from <paramref name="offset"/> after the head touches.</summary>

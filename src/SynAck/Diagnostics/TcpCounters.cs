@@ -91,6 +91,15 @@ public sealed class TcpCounters
     /// <summary>Active opens refused because the stack held <see cref="Tcp.TcpSettings.MaxConnections"/> connections (passive ones are drops with reason ConnectionLimit).</summary>
     public long ConnectionLimitHits { get; internal set; }
 
+    /// <summary>
+    /// Times a buffer could not reserve all the window it wanted because the stack's buffers held
+    /// <see cref="Tcp.TcpSettings.BufferPoolLimit"/> together: the window offered was smaller (Linux: TCPMemoryPressures).
+    /// </summary>
+    public long BufferBudgetHits => Pool?.BudgetHits ?? 0;
+
+    /// <summary>The stack's buffer pool, read by <see cref="BufferBudgetHits"/>.</summary>
+    internal Buffers.BufferPool? Pool { get; set; }
+
     /// <summary>How many arriving packets were dropped for <paramref name="reason"/>.</summary>
     public long Drops(TcpDropReason reason) => (uint)reason < (uint)_drops.Length ? _drops[(int)reason] : 0;
 

@@ -49,6 +49,7 @@ public sealed partial class NetStack : IPacketEndpoint
             settings.EphemeralPortMin, settings.EphemeralPortMax);
         _timeWait = new TimeWaitTable(settings.MaxTimeWait);
         Buffers = new BufferPool(settings.BufferPoolLimit);
+        Counters.Pool = Buffers;
         // Drawn last so that the draws above (and so ISNs and ports) are the same as before timestamps existed.
         _tsOffset = new SipHash(random.NextUInt64(), random.NextUInt64());
         _random = random;

@@ -144,10 +144,16 @@ public sealed class ChunkRingTests
         nxt += BufferPool.ChunkSize;
         Assert.Equal(BufferPool.ChunkSize, second.Write(nxt, nxt, new byte[BufferPool.ChunkSize]));
         Assert.Equal(5, pool.RentedChunks);
-        // A send buffer cannot take more than the budget left either.
+        // With the budget spent, a new buffer still gets its first chunk (past the budget, as Linux keeps
+        // tcp_rmem[0]/tcp_wmem[0]) and not one more, and the shortfalls are counted.
+        long hits = pool.BudgetHits;
+        var third = new ReceiveBuffer(pool, 4 * BufferPool.ChunkSize, 8);
+        Assert.Equal(BufferPool.ChunkSize, third.Free);
         var send = new SendBuffer(pool, 4 * BufferPool.ChunkSize);
-        Assert.Equal(0, send.Append(new byte[1000]));
+        Assert.Equal(BufferPool.ChunkSize, send.Append(new byte[2 * BufferPool.ChunkSize]));
+        Assert.Equal(7, pool.ReservedChunks);
+        Assert.True(pool.BudgetHits > hits);
         first.Release();
-        Assert.Equal(1000, send.Append(new byte[1000]));
+        Assert.Equal(2 * BufferPool.ChunkSize, send.Append(new byte[2 * BufferPool.ChunkSize]));
     }
 }

@@ -138,4 +138,41 @@ public sealed class ResourceLimitTests
         Assert.True(h.Server.Counters.Drops(TcpDropReason.OutOfOrderFull) > 0, "the reassembly limit was never hit");
         h.Check();
     }
+
+    [Fact]
+    public void Past_the_buffer_budget_windows_shrink_the_hit_is_counted_and_other_connections_still_work()
+    {
+        // The server's buffers may hold 8 chunks (128 KiB) together, for receive windows of 256 KiB each.
+        const int Budget = 8 * 16 * 1024;
+        var h = new TwoStacks(client: TcpSettings.Default, server: new TcpSettings { BufferPoolLimit = Budget });
+        h.Server.Listen(80);
+        var (c, s) = Open(h);
+        var data = ConnectedPair.Pattern(400_000, seed: 9);
+        int queued = h.Client.Send(c, data, h.Now);
+        h.RunFor(Duration.FromSeconds(5));
+
+        // Nobody reads on the server: it holds what the budget lets it promise and no more.
+        int held = h.Server.Available(s);
+        Assert.InRange(held, 1, Budget);
+        Assert.True(h.Server.Buffers.ReservedChunks <= 8, $"{h.Server.Buffers.ReservedChunks} chunks reserved");
+        Assert.True(h.Server.Counters.BufferBudgetHits > 0, "the budget was never hit");
+        Assert.Equal(TcpState.Established, h.Client.State(c));
+
+        // The reader catches up: every byte arrives in order, the rest of the data follows.
+        var received = new List<byte>();
+        var buffer = new byte[64 * 1024];
+        int sent = queued;
+        Assert.True(h.RunUntil(() =>
+        {
+            int n;
+            while ((n = h.Server.Receive(s, buffer, h.Now)) > 0)
+                received.AddRange(buffer.AsSpan(0, n).ToArray());
+            if (sent < data.Length)
+                sent += h.Client.Send(c, data.AsSpan(sent), h.Now);
+            return received.Count == data.Length;
+        }, h.Now + Duration.FromSeconds(60)));
+        Assert.Equal(data, received.ToArray());
+        StillWorks(h);
+        h.Check();
+    }
 }
