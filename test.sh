@@ -17,6 +17,7 @@ have wrk     || need_pkgs+=(wrk)
 have ping    || need_pkgs+=(iputils-ping)
 have nmap    || need_pkgs+=(nmap)
 have hping3  || need_pkgs+=(hping3)
+have ethtool || need_pkgs+=(ethtool)
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || need_pkgs+=(python3 python3-scapy)
 
