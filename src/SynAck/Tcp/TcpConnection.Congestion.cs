@@ -45,6 +45,6 @@ internal sealed partial class TcpConnection
         var next = CongestionControl.Create(algorithm, SndMss);
         next.Cwnd = _cc.Cwnd;
         next.Ssthresh = _cc.Ssthresh;
-        _cc = next;
+        _congestion = next;
     }
 }

@@ -61,7 +61,7 @@ internal sealed partial class TcpConnection
         {
             // RFC 9293 §3.7.1: Eff.snd.MSS leaves room for the TCP options every segment carries — 12 bytes of timestamps.
             SndMss = Math.Max(SndMss - TimestampsLength, 64);
-            _cc.SetMss(SndMss);
+            _congestion?.SetMss(SndMss);
         }
     }
 

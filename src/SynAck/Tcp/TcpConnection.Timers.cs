@@ -157,7 +157,10 @@ internal sealed partial class TcpConnection
         _persistAt = Instant.MaxValue;
         _delAckAt = Instant.MaxValue;
         _finWait2At = Instant.MaxValue;
-        _keepAliveAt = Instant.MaxValue;
-        _userTimeoutAt = Instant.MaxValue;
+        if (_keepAlive is not null)
+        {
+            _keepAlive.KeepAliveAt = Instant.MaxValue;
+            _keepAlive.UserTimeoutAt = Instant.MaxValue;
+        }
     }
 }

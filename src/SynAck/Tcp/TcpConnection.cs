@@ -25,7 +25,11 @@ internal sealed partial class TcpConnection
     private readonly ushort _localPort;
     private readonly ushort _remotePort;
     private readonly uint _tsOffset;
-    private CongestionControl _cc;
+
+    // The congestion controller is made when first used (data to send, an RTT sample of data, a setting): an idle
+    // connection that never sent data holds none. Until then nothing has changed its state, so making it late with
+    // the current Eff.snd.MSS gives the same object as making it at the handshake.
+    private CongestionControl? _congestion;
 
     public TcpConnection(NetStack stack, in ConnectionId id, Instant now)
         : this(stack, id, null, now, null)
@@ -44,7 +48,7 @@ internal sealed partial class TcpConnection
         // Both buffers take chunks from the stack's pool only while they hold data (docs/architecture.md, buffers).
         _send = new SendBuffer(stack.Buffers, _settings.SendBufferSize);
         _recv = new ReceiveBuffer(stack.Buffers, _settings.ReceiveBufferSize, _settings.MaxOutOfOrderRanges);
-        _rtt = new RttEstimator(_settings.InitialRto, _settings.MinRto, _settings.MaxRto);
+        _rtt = new RttEstimator(_settings);
         Nagle = _settings.Nagle;
         OurMss = _settings.MssFor(id.LocalAddress.IsV6);
         // RFC 9293 §3.7.1: without an MSS option the peer is assumed to take 536 (IPv4) or 1220 (IPv6) bytes.
@@ -57,9 +61,10 @@ internal sealed partial class TcpConnection
         SndNxt = Iss;
         SndMax = Iss;
         SndBufStart = Iss + 1;
-        _cc = CongestionControl.Create(_settings.CongestionControl, SndMss);
         InitKeepAlive(now);
     }
+
+    private CongestionControl _cc => _congestion ??= CongestionControl.Create(_settings.CongestionControl, SndMss);
 
     /// <summary>The stack's settings (read through the stack: one field fewer per connection).</summary>
     private TcpSettings _settings => _stack.Settings;
@@ -158,13 +163,14 @@ internal sealed partial class TcpConnection
     public bool FinReceived { get; private set; }
 
     // Congestion control (Tcp/Congestion): the algorithm sizes cwnd and ssthresh; recovery (RFC 6582, RFC 6675) is ours.
+    // Reading them does not make the controller: one not made yet has a fresh controller's values.
     public int Cwnd
     {
-        get => _cc.Cwnd;
+        get => _congestion?.Cwnd ?? CongestionControl.InitialWindow(SndMss);
         private set => _cc.Cwnd = value;
     }
 
-    public int Ssthresh => _cc.Ssthresh;
+    public int Ssthresh => _congestion?.Ssthresh ?? CongestionControl.InitialSsthresh;
 
     public CongestionControl Congestion => _cc;
 
@@ -285,6 +291,6 @@ internal sealed partial class TcpConnection
         int peer = options.HasMss ? options.Mss : (Id.LocalAddress.IsV6 ? 1220 : 536);
         // A tiny or zero MSS would make us send absurd numbers of segments; clamp like Linux's TCP_MIN_MSS.
         SndMss = Math.Clamp(Math.Min(peer, (int)OurMss), 64, OurMss);
-        _cc.SetMss(SndMss);
+        _congestion?.SetMss(SndMss);
     }
 }
