@@ -11,10 +11,10 @@ namespace SynAck.Tcp;
 internal sealed partial class TcpConnection
 {
     private Instant _lastDataSent;
-    private bool _sentData;
-    private bool _cwndLimited;
+    private bool _sentData { get => HasFlag(ConnectionFlags.SentData); set => SetFlag(ConnectionFlags.SentData, value); }
+    private bool _cwndLimited { get => HasFlag(ConnectionFlags.CwndLimited); set => SetFlag(ConnectionFlags.CwndLimited, value); }
     private int _maxFlight;
-    private bool _cwndUsageStarted;
+    private bool _cwndUsageStarted { get => HasFlag(ConnectionFlags.CwndUsageStarted); set => SetFlag(ConnectionFlags.CwndUsageStarted, value); }
     private SeqNum _cwndUsageSeq;
 
     /// <summary>

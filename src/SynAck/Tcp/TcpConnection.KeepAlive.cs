@@ -8,53 +8,53 @@ internal sealed partial class TcpConnection
     /// <summary>When a segment last passed the sequence test (what keep-alive's idle time counts from).</summary>
     private Instant _lastHeardAt;
 
-    /// <summary>Made when keep-alive or a user timeout is first switched on (both are off by default).</summary>
-    private KeepAliveState? _keepAlive;
+    /// <summary>Made when keep-alive or a user timeout is first switched on, or a persist or FIN-WAIT-2 timer armed.</summary>
+    private SeldomTimers? _seldom;
 
-    private KeepAliveState KeepAliveOn => _keepAlive ??= new KeepAliveState(_settings);
+    private SeldomTimers Seldom => _seldom ??= new SeldomTimers(_settings);
 
     /// <summary>Keep-alive switched on for this connection (RFC 1122 §4.2.3.6: off unless the application asks).</summary>
     public bool KeepAlive
     {
-        get => _keepAlive?.Enabled ?? _settings.KeepAlive;
-        set => KeepAliveOn.Enabled = value;
+        get => _seldom?.Enabled ?? _settings.KeepAlive;
+        set => Seldom.Enabled = value;
     }
 
     /// <summary>Idle time before the first keep-alive probe.</summary>
     public Duration KeepAliveIdle
     {
-        get => _keepAlive?.Idle ?? _settings.KeepAliveIdle;
-        set => KeepAliveOn.Idle = value;
+        get => _seldom?.Idle ?? _settings.KeepAliveIdle;
+        set => Seldom.Idle = value;
     }
 
     /// <summary>Time between unanswered keep-alive probes.</summary>
     public Duration KeepAliveInterval
     {
-        get => _keepAlive?.Interval ?? _settings.KeepAliveInterval;
-        set => KeepAliveOn.Interval = value;
+        get => _seldom?.Interval ?? _settings.KeepAliveInterval;
+        set => Seldom.Interval = value;
     }
 
     /// <summary>Unanswered probes after which the peer is taken for dead.</summary>
     public int KeepAliveProbes
     {
-        get => _keepAlive?.Probes ?? _settings.KeepAliveProbes;
-        set => KeepAliveOn.Probes = value;
+        get => _seldom?.Probes ?? _settings.KeepAliveProbes;
+        set => Seldom.Probes = value;
     }
 
     /// <summary>RFC 5482 USER TIMEOUT: how long sent data may stay unacknowledged; <see cref="Duration.Zero"/> for none.</summary>
     public Duration UserTimeout
     {
-        get => _keepAlive?.UserTimeout ?? _settings.UserTimeout;
-        set => KeepAliveOn.UserTimeout = value;
+        get => _seldom?.UserTimeout ?? _settings.UserTimeout;
+        set => Seldom.UserTimeout = value;
     }
 
     /// <summary>Keep-alive probes sent since the peer was last heard from.</summary>
-    public int KeepAliveProbesOut => _keepAlive?.ProbesOut ?? 0;
+    public int KeepAliveProbesOut => _seldom?.ProbesOut ?? 0;
 
     private void InitKeepAlive(Instant now)
     {
         if (_settings.KeepAlive || _settings.UserTimeout > Duration.Zero)
-            _keepAlive = new KeepAliveState(_settings);
+            _seldom = new SeldomTimers(_settings);
         _lastHeardAt = now;
     }
 
@@ -62,7 +62,7 @@ internal sealed partial class TcpConnection
     private void HeardFromPeer(Instant now)
     {
         _lastHeardAt = now;
-        if (_keepAlive is { } k)
+        if (_seldom is { } k)
         {
             k.ProbesOut = 0;
             // Re-armed from now by UpdateIdleTimers, which follows every arrival.
@@ -73,18 +73,18 @@ internal sealed partial class TcpConnection
     /// <summary>The keep-alive settings changed: the timer is armed afresh by the next <see cref="UpdateIdleTimers"/>.</summary>
     public void ResetKeepAliveTimer()
     {
-        if (_keepAlive is not null)
-            _keepAlive.KeepAliveAt = Instant.MaxValue;
+        if (_seldom is not null)
+            _seldom.KeepAliveAt = Instant.MaxValue;
     }
 
     /// <summary>The user timeout changed: its clock starts afresh at the next <see cref="UpdateIdleTimers"/>.</summary>
     public void ResetUserTimeoutTimer()
     {
-        if (_keepAlive is not null)
-            _keepAlive.UserTimeoutAt = Instant.MaxValue;
+        if (_seldom is not null)
+            _seldom.UserTimeoutAt = Instant.MaxValue;
     }
 
-    private Instant IdleTimers => _keepAlive?.Next ?? Instant.MaxValue;
+    private Instant IdleTimers => _seldom?.NextIdle ?? Instant.MaxValue;
 
     /// <summary>
     /// Arms or disarms the keep-alive and user-timeout timers after anything that may have changed what they watch
@@ -92,7 +92,7 @@ internal sealed partial class TcpConnection
     /// </summary>
     public void UpdateIdleTimers(Instant now)
     {
-        if (IsReleased || _keepAlive is not { } k)
+        if (IsReleased || _seldom is not { } k)
             return;
         // RFC 5482 §3 / RFC 9293 §3.10.2: the clock runs while something sent (a SYN, data, a FIN) or queued waits for
         // its acknowledgment, and starts again whenever SND.UNA advances.
@@ -116,7 +116,7 @@ internal sealed partial class TcpConnection
     /// <summary>Runs the keep-alive and user-timeout timers when due.</summary>
     private void OnIdleTimers(Instant now)
     {
-        if (_keepAlive is not { } k)
+        if (_seldom is not { } k)
             return;
         if (k.UserTimeoutAt <= now)
         {
@@ -143,7 +143,7 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void OnKeepAliveTimeout(Instant now)
     {
-        if (_keepAlive is not { Enabled: true } k || !IsSynchronized)
+        if (_seldom is not { Enabled: true } k || !IsSynchronized)
             return;
         if (SndMax != SndUna || SendQueued > 0)
         {

@@ -6,19 +6,19 @@ namespace SynAck.Tcp;
 internal sealed partial class TcpConnection
 {
     private Instant _rtoAt = Instant.MaxValue;
-    private Instant _persistAt = Instant.MaxValue;
+    private Instant _persistAt { get => _seldom?.PersistAt ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _seldom is not null) Seldom.PersistAt = value; } }
     private Instant _delAckAt = Instant.MaxValue;
-    private Instant _finWait2At = Instant.MaxValue;
+    private Instant _finWait2At { get => _seldom?.FinWait2At ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _seldom is not null) Seldom.FinWait2At = value; } }
     private int _retries;
-    private bool _synTimedOut;
-    private bool _rttTiming;
+    private bool _synTimedOut { get => HasFlag(ConnectionFlags.SynTimedOut); set => SetFlag(ConnectionFlags.SynTimedOut, value); }
+    private bool _rttTiming { get => HasFlag(ConnectionFlags.RttTiming); set => SetFlag(ConnectionFlags.RttTiming, value); }
     private SeqNum _rttSeq;
     private Instant _rttStart;
     private int _dupAcks;
-    private bool _inRecovery;
+    private bool _inRecovery { get => HasFlag(ConnectionFlags.InRecovery); set => SetFlag(ConnectionFlags.InRecovery, value); }
     private SeqNum _recover;
     // `recover` is ahead of SND.UNA (RFC 6582 §3.2): set by a recovery or a timeout, cleared once acknowledged past.
-    private bool _recoverValid;
+    private bool _recoverValid { get => HasFlag(ConnectionFlags.RecoverValid); set => SetFlag(ConnectionFlags.RecoverValid, value); }
 
     public Instant RetransmissionDeadline => _rtoAt;
 
@@ -157,10 +157,10 @@ internal sealed partial class TcpConnection
         _persistAt = Instant.MaxValue;
         _delAckAt = Instant.MaxValue;
         _finWait2At = Instant.MaxValue;
-        if (_keepAlive is not null)
+        if (_seldom is not null)
         {
-            _keepAlive.KeepAliveAt = Instant.MaxValue;
-            _keepAlive.UserTimeoutAt = Instant.MaxValue;
+            _seldom.KeepAliveAt = Instant.MaxValue;
+            _seldom.UserTimeoutAt = Instant.MaxValue;
         }
     }
 }

@@ -4,11 +4,12 @@ using SynAck.Wire;
 namespace SynAck.Tcp;
 
 /// <summary>
-/// A connection's keep-alive (RFC 1122 §4.2.3.6) and user timeout (RFC 5482): its settings and their two timers.
-/// Both are off by default, so a connection makes this only when one of them is switched on (by the stack's settings
-/// or a call on the connection); until then it reads the stack's settings and both timers are unarmed.
+/// The timers most connections never arm, with the settings they use: keep-alive (RFC 1122 §4.2.3.6) and the user
+/// timeout (RFC 5482), both off by default; the persist timer (RFC 9293 §3.8.6.1, a zero window with data waiting);
+/// the FIN-WAIT-2 timeout of a connection the application has closed. A connection makes this when one of them is
+/// first switched on or armed; until then it reads the stack's settings and every one of these timers is unarmed.
 /// </summary>
-internal sealed class KeepAliveState(TcpSettings settings)
+internal sealed class SeldomTimers(TcpSettings settings)
 {
     public bool Enabled { get; set; } = settings.KeepAlive;
 
@@ -30,6 +31,10 @@ internal sealed class KeepAliveState(TcpSettings settings)
     /// <summary>SND.UNA when the user-timeout clock last started: it restarts whenever SND.UNA moves.</summary>
     public SeqNum UserTimeoutUna { get; set; }
 
-    /// <summary>The earlier of the two timers.</summary>
-    public Instant Next => Instant.Min(KeepAliveAt, UserTimeoutAt);
+    public Instant PersistAt { get; set; } = Instant.MaxValue;
+
+    public Instant FinWait2At { get; set; } = Instant.MaxValue;
+
+    /// <summary>The earlier of the keep-alive and user-timeout timers.</summary>
+    public Instant NextIdle => Instant.Min(KeepAliveAt, UserTimeoutAt);
 }
