@@ -6,8 +6,9 @@ namespace SynAck.Tcp;
 /// <summary>
 /// The timers most connections never arm, with the settings they use: keep-alive (RFC 1122 §4.2.3.6) and the user
 /// timeout (RFC 5482), both off by default; the persist timer (RFC 9293 §3.8.6.1, a zero window with data waiting);
-/// the FIN-WAIT-2 timeout of a connection the application has closed. A connection makes this when one of them is
-/// first switched on or armed; until then it reads the stack's settings and every one of these timers is unarmed.
+/// the FIN-WAIT-2 timeout of a connection the application has closed; and when the last ACK answering an invalid
+/// segment went out (RFC 5961 §7's limit). A connection makes this when one of them is first switched on, armed or
+/// taken; until then it reads the stack's settings, every one of these timers is unarmed and no invalid ACK was sent.
 /// </summary>
 internal sealed class SeldomTimers(TcpSettings settings)
 {
@@ -34,6 +35,9 @@ internal sealed class SeldomTimers(TcpSettings settings)
     public Instant PersistAt { get; set; } = Instant.MaxValue;
 
     public Instant FinWait2At { get; set; } = Instant.MaxValue;
+
+    /// <summary>When the last ACK answering an invalid segment went out, in nanoseconds (a field: <see cref="InvalidAckLimiter"/> takes it by reference).</summary>
+    public long InvalidAckAt = InvalidAckLimiter.Never;
 
     /// <summary>The earlier of the keep-alive and user-timeout timers.</summary>
     public Instant NextIdle => Instant.Min(KeepAliveAt, UserTimeoutAt);

@@ -12,8 +12,9 @@ internal sealed partial class TcpConnection
     private int _retries;
     private bool _synTimedOut { get => HasFlag(ConnectionFlags.SynTimedOut); set => SetFlag(ConnectionFlags.SynTimedOut, value); }
     private bool _rttTiming { get => HasFlag(ConnectionFlags.RttTiming); set => SetFlag(ConnectionFlags.RttTiming, value); }
-    private SeqNum _rttSeq;
+    // _rttStart before _rttSeq: the runtime lays struct fields out in declaration order, so this one avoids 4 bytes of padding.
     private Instant _rttStart;
+    private SeqNum _rttSeq;
     private int _dupAcks;
     private bool _inRecovery { get => HasFlag(ConnectionFlags.InRecovery); set => SetFlag(ConnectionFlags.InRecovery, value); }
     private SeqNum _recover;

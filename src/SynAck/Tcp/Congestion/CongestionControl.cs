@@ -37,6 +37,15 @@ internal abstract class CongestionControl
 
     public bool InSlowStart => Cwnd < Ssthresh;
 
+    /// <summary>
+    /// When data was last sent (RFC 5681 §4.1's idle restart). The connection applies the rule; the time is kept here
+    /// so that a connection that never sent data holds none of it.
+    /// </summary>
+    public Instant LastDataSent { get; set; }
+
+    /// <summary>RFC 7661: SND.NXT when the current window of cwnd use began (the connection applies the rule).</summary>
+    public SeqNum CwndUsageSeq { get; set; }
+
     /// <summary>HyStart++ left standard slow start on rising delay (RFC 9406 §4.2), before any loss did.</summary>
     public bool HyStartExited => _hyStart?.Exited ?? false;
 
