@@ -74,6 +74,9 @@ internal sealed partial class TcpConnection
 
     private CongestionControl _cc => _congestion ??= CongestionControl.Create(_settings.CongestionControl, SndMss);
 
+    /// <summary>Which of the state objects made on first use exist (for tests of what an idle connection holds).</summary>
+    internal (bool Congestion, bool Recovery, bool SeldomTimers) LazyStateMade => (_congestion is not null, _recovery is not null, _seldom is not null);
+
     /// <summary>The stack's settings (read through the stack: one field fewer per connection).</summary>
     private TcpSettings _settings => _stack.Settings;
 
