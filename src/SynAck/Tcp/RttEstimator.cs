@@ -12,19 +12,23 @@ internal struct RttEstimator
 {
     // Clock granularity G of §2.3: our clock is the nanosecond Instant, so G is tiny; 1 ms keeps RTO sane.
     private static readonly Duration s_granularity = Duration.FromMilliseconds(1);
-    private readonly Duration _min;
-    private readonly Duration _max;
-    private Duration _base;
+    // The bounds are read from the settings (one reference instead of three durations per connection).
+    private readonly TcpSettings _bounds;
 
-    public RttEstimator(Duration initial, Duration min, Duration max)
+    public RttEstimator(TcpSettings bounds)
     {
-        _min = min;
-        _max = max;
-        _base = Clamp(initial, Duration.Zero, max);
-        Rto = _base;
+        _bounds = bounds;
+        Rto = Clamp(bounds.InitialRto, Duration.Zero, bounds.MaxRto);
     }
 
-    public bool HasSample { get; private set; }
+    /// <summary>An estimator with the given initial RTO and bounds (tests of the estimator alone).</summary>
+    public RttEstimator(Duration initial, Duration min, Duration max)
+        : this(new TcpSettings { InitialRto = initial, MinRto = min, MaxRto = max })
+    {
+    }
+
+    /// <summary>A valid sample has been taken (SRTT and RTTVAR are set).</summary>
+    public readonly bool HasSample => SampleCount > 0;
 
     public Duration Srtt { get; private set; }
 
@@ -41,23 +45,24 @@ internal struct RttEstimator
     /// <summary>The smallest sample (RFC 8985 §6.2 sizes the reordering window from it).</summary>
     public Duration MinRtt { get; private set; }
 
-    /// <summary>Samples taken so far; a caller compares it before and after an ACK to see whether one was taken.</summary>
-    public long SampleCount { get; private set; }
+    /// <summary>Samples taken so far (modulo 2³¹ − 1); a caller compares it before and after an ACK to see whether one was taken.</summary>
+    public int SampleCount { get; private set; }
 
     public void Sample(Duration r)
     {
         if (r < Duration.Zero)
             return;
         Latest = r;
-        SampleCount++;
-        if (SampleCount == 1 || r < MinRtt)
+        bool first = SampleCount == 0;
+        // Past int.MaxValue the count starts again at 1, never 0 (which means "no sample yet").
+        SampleCount = SampleCount == int.MaxValue ? 1 : SampleCount + 1;
+        if (first || r < MinRtt)
             MinRtt = r;
-        if (!HasSample)
+        if (first)
         {
             // RFC 6298 §2.2: first measurement.
             Srtt = r;
             RttVar = r / 2;
-            HasSample = true;
         }
         else
         {
@@ -66,16 +71,16 @@ internal struct RttEstimator
             RttVar = new Duration((3 * RttVar.Nanoseconds + err) / 4);
             Srtt = new Duration((7 * Srtt.Nanoseconds + r.Nanoseconds) / 8);
         }
-        _base = Clamp(Srtt + Duration.Max(s_granularity, RttVar * 4), _min, _max);
         Backoff = 0;
-        Rto = _base;
+        Rto = Clamp(Srtt + Duration.Max(s_granularity, RttVar * 4), _bounds.MinRto, _bounds.MaxRto);
     }
 
     /// <summary>RFC 6298 §5.5: double the RTO on expiry, up to the maximum.</summary>
     public void BackOff()
     {
         Backoff++;
-        long doubled = Rto.Nanoseconds >= _max.Nanoseconds / 2 ? _max.Nanoseconds : Rto.Nanoseconds * 2;
+        long max = _bounds.MaxRto.Nanoseconds;
+        long doubled = Rto.Nanoseconds >= max / 2 ? max : Rto.Nanoseconds * 2;
         Rto = new Duration(doubled);
     }
 
@@ -88,8 +93,7 @@ internal struct RttEstimator
         if (HasSample)
             return;
         Backoff = 0;
-        _base = Clamp(Duration.FromSeconds(3), _min, _max);
-        Rto = _base;
+        Rto = Clamp(Duration.FromSeconds(3), _bounds.MinRto, _bounds.MaxRto);
     }
 
     /// <summary>A new ACK arrived: keep the backed-off value until a fresh sample (RFC 6298 §5.7 allows either), but clear the count.</summary>

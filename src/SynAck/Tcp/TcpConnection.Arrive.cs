@@ -6,7 +6,7 @@ namespace SynAck.Tcp;
 internal sealed partial class TcpConnection
 {
     /// <summary>When the last ACK answering an invalid segment went out (<see cref="InvalidAckLimiter"/>), in nanoseconds.</summary>
-    private long _invalidAckAt = InvalidAckLimiter.Never;
+    private long _invalidAckAt => _seldom?.InvalidAckAt ?? InvalidAckLimiter.Never;
 
     /// <summary>RFC 9293 §3.10.7: SEGMENT ARRIVES for this connection, dispatched by state.</summary>
     public void SegmentArrives(TcpPacket seg, Instant now)
@@ -217,7 +217,7 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void SendChallengeAck(Instant now, TcpDropReason reason, TcpPacket seg)
     {
-        if (InvalidAckLimiter.TryTake(ref _invalidAckAt, now, _settings.InvalidAckInterval) && _stack.TryTakeChallengeAck(now))
+        if (InvalidAckLimiter.TryTake(ref Seldom.InvalidAckAt, now, _settings.InvalidAckInterval) && _stack.TryTakeChallengeAck(now))
         {
             _ackNow = true;
             _stack.MarkDirty(this);
@@ -232,7 +232,7 @@ internal sealed partial class TcpConnection
     /// <summary>The per-connection limit on ACKs to invalid segments (<see cref="InvalidAckLimiter"/>); counts what it holds back.</summary>
     private bool TryTakeInvalidAck(TcpPacket seg, Instant now)
     {
-        if (InvalidAckLimiter.TryTake(seg, ref _invalidAckAt, now, _settings.InvalidAckInterval))
+        if (InvalidAckLimiter.TryTake(seg, ref Seldom.InvalidAckAt, now, _settings.InvalidAckInterval))
             return true;
         _stack.Counters.InvalidAcksLimited++;
         return false;

@@ -10,12 +10,14 @@ namespace SynAck.Tcp;
 /// </summary>
 internal sealed partial class TcpConnection
 {
-    private Instant _lastDataSent;
-    private bool _sentData;
-    private bool _cwndLimited;
+    // The two times below live in the congestion controller, made with the first data sent: a connection that has sent
+    // nothing keeps neither (read before, they are the initial values; writing an initial value makes nothing).
+    private Instant _lastDataSent { get => _congestion?.LastDataSent ?? default; set { if (value != default || _congestion is not null) _cc.LastDataSent = value; } }
+    private bool _sentData { get => HasFlag(ConnectionFlags.SentData); set => SetFlag(ConnectionFlags.SentData, value); }
+    private bool _cwndLimited { get => HasFlag(ConnectionFlags.CwndLimited); set => SetFlag(ConnectionFlags.CwndLimited, value); }
     private int _maxFlight;
-    private bool _cwndUsageStarted;
-    private SeqNum _cwndUsageSeq;
+    private bool _cwndUsageStarted { get => HasFlag(ConnectionFlags.CwndUsageStarted); set => SetFlag(ConnectionFlags.CwndUsageStarted, value); }
+    private SeqNum _cwndUsageSeq { get => _congestion?.CwndUsageSeq ?? default; set { if (value != default || _congestion is not null) _cc.CwndUsageSeq = value; } }
 
     /// <summary>
     /// RFC 7661 §4.3: in slow start the window may grow to twice what is in flight (the most sent in the last window);
@@ -27,6 +29,11 @@ internal sealed partial class TcpConnection
     private void NoteCwndUse(bool limitedNow)
     {
         int flight = BytesInFlight;
+        // Nothing recorded, nothing in flight, not held back: the record made now would be replaced at the next pass
+        // (SND.UNA reaches its mark, SND.NXT = SND.UNA now) and reads as the empty one meanwhile, so a connection that
+        // has never sent data skips it and makes no controller.
+        if (_congestion is null && !_cwndUsageStarted && flight == 0 && !limitedNow)
+            return;
         // A new window of data starts once SND.UNA passes the mark; within one, the most used is kept.
         if (!_cwndUsageStarted || SndUna >= _cwndUsageSeq || limitedNow || (!_cwndLimited && flight > _maxFlight))
         {
@@ -45,6 +52,8 @@ internal sealed partial class TcpConnection
         var next = CongestionControl.Create(algorithm, SndMss);
         next.Cwnd = _cc.Cwnd;
         next.Ssthresh = _cc.Ssthresh;
-        _cc = next;
+        next.LastDataSent = _cc.LastDataSent;
+        next.CwndUsageSeq = _cc.CwndUsageSeq;
+        _congestion = next;
     }
 }

@@ -66,6 +66,8 @@ internal sealed partial class TcpConnection
         int mss = mtu - (v6 ? 60 : 40) - (TimestampsOk ? TimestampsLength : 0);
         if (mss >= SndMss || State is TcpState.SynSent)
             return TcpDropReason.None;
+        // The congestion controller keeps the MSS it was given at the handshake (SetMss is not called here).
+        _ = _cc;
         SndMss = Math.Max(mss, 64);
         if (SndMax != SndUna && IsSynchronized)
         {

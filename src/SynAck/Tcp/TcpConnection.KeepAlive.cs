@@ -5,42 +5,56 @@ namespace SynAck.Tcp;
 
 internal sealed partial class TcpConnection
 {
-    private Instant _keepAliveAt = Instant.MaxValue;
-    private Instant _userTimeoutAt = Instant.MaxValue;
-
     /// <summary>When a segment last passed the sequence test (what keep-alive's idle time counts from).</summary>
     private Instant _lastHeardAt;
 
-    private int _keepAliveProbesOut;
+    /// <summary>Made when keep-alive or a user timeout is first switched on, or a persist or FIN-WAIT-2 timer armed.</summary>
+    private SeldomTimers? _seldom;
 
-    /// <summary>SND.UNA when the user-timeout clock last started: it restarts whenever SND.UNA moves.</summary>
-    private SeqNum _userTimeoutUna;
+    private SeldomTimers Seldom => _seldom ??= new SeldomTimers(_settings);
 
     /// <summary>Keep-alive switched on for this connection (RFC 1122 §4.2.3.6: off unless the application asks).</summary>
-    public bool KeepAlive { get; set; }
+    public bool KeepAlive
+    {
+        get => _seldom?.Enabled ?? _settings.KeepAlive;
+        set => Seldom.Enabled = value;
+    }
 
     /// <summary>Idle time before the first keep-alive probe.</summary>
-    public Duration KeepAliveIdle { get; set; }
+    public Duration KeepAliveIdle
+    {
+        get => _seldom?.Idle ?? _settings.KeepAliveIdle;
+        set => Seldom.Idle = value;
+    }
 
     /// <summary>Time between unanswered keep-alive probes.</summary>
-    public Duration KeepAliveInterval { get; set; }
+    public Duration KeepAliveInterval
+    {
+        get => _seldom?.Interval ?? _settings.KeepAliveInterval;
+        set => Seldom.Interval = value;
+    }
 
     /// <summary>Unanswered probes after which the peer is taken for dead.</summary>
-    public int KeepAliveProbes { get; set; }
+    public int KeepAliveProbes
+    {
+        get => _seldom?.Probes ?? _settings.KeepAliveProbes;
+        set => Seldom.Probes = value;
+    }
 
     /// <summary>RFC 5482 USER TIMEOUT: how long sent data may stay unacknowledged; <see cref="Duration.Zero"/> for none.</summary>
-    public Duration UserTimeout { get; set; }
+    public Duration UserTimeout
+    {
+        get => _seldom?.UserTimeout ?? _settings.UserTimeout;
+        set => Seldom.UserTimeout = value;
+    }
 
     /// <summary>Keep-alive probes sent since the peer was last heard from.</summary>
-    public int KeepAliveProbesOut => _keepAliveProbesOut;
+    public int KeepAliveProbesOut => _seldom?.ProbesOut ?? 0;
 
     private void InitKeepAlive(Instant now)
     {
-        KeepAlive = _settings.KeepAlive;
-        KeepAliveIdle = _settings.KeepAliveIdle;
-        KeepAliveInterval = _settings.KeepAliveInterval;
-        KeepAliveProbes = _settings.KeepAliveProbes;
-        UserTimeout = _settings.UserTimeout;
+        if (_settings.KeepAlive || _settings.UserTimeout > Duration.Zero)
+            _seldom = new SeldomTimers(_settings);
         _lastHeardAt = now;
     }
 
@@ -48,18 +62,29 @@ internal sealed partial class TcpConnection
     private void HeardFromPeer(Instant now)
     {
         _lastHeardAt = now;
-        _keepAliveProbesOut = 0;
-        // Re-armed from now by UpdateIdleTimers, which follows every arrival.
-        _keepAliveAt = Instant.MaxValue;
+        if (_seldom is { } k)
+        {
+            k.ProbesOut = 0;
+            // Re-armed from now by UpdateIdleTimers, which follows every arrival.
+            k.KeepAliveAt = Instant.MaxValue;
+        }
     }
 
     /// <summary>The keep-alive settings changed: the timer is armed afresh by the next <see cref="UpdateIdleTimers"/>.</summary>
-    public void ResetKeepAliveTimer() => _keepAliveAt = Instant.MaxValue;
+    public void ResetKeepAliveTimer()
+    {
+        if (_seldom is not null)
+            _seldom.KeepAliveAt = Instant.MaxValue;
+    }
 
     /// <summary>The user timeout changed: its clock starts afresh at the next <see cref="UpdateIdleTimers"/>.</summary>
-    public void ResetUserTimeoutTimer() => _userTimeoutAt = Instant.MaxValue;
+    public void ResetUserTimeoutTimer()
+    {
+        if (_seldom is not null)
+            _seldom.UserTimeoutAt = Instant.MaxValue;
+    }
 
-    private Instant IdleTimers => Instant.Min(_keepAliveAt, _userTimeoutAt);
+    private Instant IdleTimers => _seldom?.NextIdle ?? Instant.MaxValue;
 
     /// <summary>
     /// Arms or disarms the keep-alive and user-timeout timers after anything that may have changed what they watch
@@ -67,43 +92,45 @@ internal sealed partial class TcpConnection
     /// </summary>
     public void UpdateIdleTimers(Instant now)
     {
-        if (IsReleased)
+        if (IsReleased || _seldom is not { } k)
             return;
         // RFC 5482 §3 / RFC 9293 §3.10.2: the clock runs while something sent (a SYN, data, a FIN) or queued waits for
         // its acknowledgment, and starts again whenever SND.UNA advances.
         bool waiting = SndMax != SndUna || SendQueued > 0;
         if (UserTimeout <= Duration.Zero || !waiting || State is TcpState.Closed or TcpState.Listen or TcpState.TimeWait)
         {
-            _userTimeoutAt = Instant.MaxValue;
+            k.UserTimeoutAt = Instant.MaxValue;
         }
-        else if (_userTimeoutAt == Instant.MaxValue || SndUna != _userTimeoutUna)
+        else if (k.UserTimeoutAt == Instant.MaxValue || SndUna != k.UserTimeoutUna)
         {
-            _userTimeoutUna = SndUna;
-            _userTimeoutAt = now + UserTimeout;
+            k.UserTimeoutUna = SndUna;
+            k.UserTimeoutAt = now + UserTimeout;
         }
 
         if (!KeepAlive || !IsSynchronized)
-            _keepAliveAt = Instant.MaxValue;
-        else if (_keepAliveAt == Instant.MaxValue)
-            _keepAliveAt = _keepAliveProbesOut > 0 ? now + KeepAliveInterval : _lastHeardAt + KeepAliveIdle;
+            k.KeepAliveAt = Instant.MaxValue;
+        else if (k.KeepAliveAt == Instant.MaxValue)
+            k.KeepAliveAt = k.ProbesOut > 0 ? now + KeepAliveInterval : _lastHeardAt + KeepAliveIdle;
     }
 
     /// <summary>Runs the keep-alive and user-timeout timers when due.</summary>
     private void OnIdleTimers(Instant now)
     {
-        if (_userTimeoutAt <= now)
+        if (_seldom is not { } k)
+            return;
+        if (k.UserTimeoutAt <= now)
         {
-            _userTimeoutAt = Instant.MaxValue;
+            k.UserTimeoutAt = Instant.MaxValue;
             TimerFired(TcpTimerKind.UserTimeout, now);
-            if ((SndMax != SndUna || SendQueued > 0) && SndUna == _userTimeoutUna)
+            if ((SndMax != SndUna || SendQueued > 0) && SndUna == k.UserTimeoutUna)
             {
                 GiveUp(now);
                 return;
             }
         }
-        if (_keepAliveAt <= now)
+        if (k.KeepAliveAt <= now)
         {
-            _keepAliveAt = Instant.MaxValue;
+            k.KeepAliveAt = Instant.MaxValue;
             TimerFired(TcpTimerKind.KeepAlive, now);
             OnKeepAliveTimeout(now);
         }
@@ -116,31 +143,31 @@ internal sealed partial class TcpConnection
     /// </summary>
     private void OnKeepAliveTimeout(Instant now)
     {
-        if (!KeepAlive || !IsSynchronized)
+        if (_seldom is not { Enabled: true } k || !IsSynchronized)
             return;
         if (SndMax != SndUna || SendQueued > 0)
         {
-            _keepAliveAt = now + KeepAliveIdle;
+            k.KeepAliveAt = now + KeepAliveIdle;
             return;
         }
         Duration idle = now - _lastHeardAt;
         if (idle < KeepAliveIdle)
         {
-            _keepAliveAt = _lastHeardAt + KeepAliveIdle;
+            k.KeepAliveAt = _lastHeardAt + KeepAliveIdle;
             return;
         }
         // With a user timeout the probes go on until it has passed (RFC 5482 §4.2 lets it bound keep-alive too; Linux).
         bool dead = UserTimeout > Duration.Zero
-            ? _keepAliveProbesOut > 0 && idle >= UserTimeout
-            : _keepAliveProbesOut >= KeepAliveProbes;
+            ? k.ProbesOut > 0 && idle >= UserTimeout
+            : k.ProbesOut >= KeepAliveProbes;
         if (dead)
         {
             GiveUp(now);
             return;
         }
         SendKeepAliveProbe(now);
-        _keepAliveProbesOut++;
-        _keepAliveAt = now + KeepAliveInterval;
+        k.ProbesOut++;
+        k.KeepAliveAt = now + KeepAliveInterval;
     }
 
     /// <summary>

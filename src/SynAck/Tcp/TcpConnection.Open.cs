@@ -5,7 +5,7 @@ namespace SynAck.Tcp;
 
 internal sealed partial class TcpConnection
 {
-    private bool _halfOpenCounted;
+    private bool _halfOpenCounted { get => HasFlag(ConnectionFlags.HalfOpenCounted); set => SetFlag(ConnectionFlags.HalfOpenCounted, value); }
 
     /// <summary>RFC 9293 §3.10.1 OPEN, active: select an ISS, send SYN &lt;SEQ=ISS&gt;, enter SYN-SENT.</summary>
     public void ActiveOpen(Instant now)

@@ -5,17 +5,29 @@ namespace SynAck.Tcp;
 
 internal sealed partial class TcpConnection
 {
+    // Shifts are at most 14 (RFC 7323 §2.3): a byte each.
+    private byte _sndShift;
+    private byte _rcvShift;
+
     /// <summary>RFC 7323 §2: both SYNs carried a window scale option, so every later window field is shifted.</summary>
-    public bool WindowScaleOk { get; private set; }
+    public bool WindowScaleOk { get => HasFlag(ConnectionFlags.WindowScaleOk); private set => SetFlag(ConnectionFlags.WindowScaleOk, value); }
 
     /// <summary>Snd.Wind.Shift (RFC 7323 §2.2): the peer's shift, applied to the windows it sends us.</summary>
-    public int SndShift { get; private set; }
+    public int SndShift
+    {
+        get => _sndShift;
+        private set => _sndShift = (byte)value;
+    }
 
     /// <summary>Rcv.Wind.Shift (RFC 7323 §2.2): our shift, applied to the windows we send.</summary>
-    public int RcvShift { get; private set; }
+    public int RcvShift
+    {
+        get => _rcvShift;
+        private set => _rcvShift = (byte)value;
+    }
 
     /// <summary>RFC 7323 §3: both SYNs carried timestamps, so every segment does, for RTTM and PAWS.</summary>
-    public bool TimestampsOk { get; private set; }
+    public bool TimestampsOk { get => HasFlag(ConnectionFlags.TimestampsOk); private set => SetFlag(ConnectionFlags.TimestampsOk, value); }
 
     /// <summary>TS.Recent (RFC 7323 §4.3): the peer's timestamp we echo and PAWS compares against.</summary>
     public uint TsRecent { get; private set; }
@@ -26,7 +38,7 @@ internal sealed partial class TcpConnection
     /// <summary>Our TSval when the retransmission timer last fired (see <see cref="TrySampleTimestampRtt"/>).</summary>
     private uint _tsAtRto;
 
-    private bool _tsRtoValid;
+    private bool _tsRtoValid { get => HasFlag(ConnectionFlags.TsRtoValid); set => SetFlag(ConnectionFlags.TsRtoValid, value); }
 
     /// <summary>Last.ACK.sent (RFC 7323 §4.3): the ACK field of our latest segment.</summary>
     private SeqNum _lastAckSent;
@@ -61,7 +73,7 @@ internal sealed partial class TcpConnection
         {
             // RFC 9293 §3.7.1: Eff.snd.MSS leaves room for the TCP options every segment carries — 12 bytes of timestamps.
             SndMss = Math.Max(SndMss - TimestampsLength, 64);
-            _cc.SetMss(SndMss);
+            _congestion?.SetMss(SndMss);
         }
     }
 

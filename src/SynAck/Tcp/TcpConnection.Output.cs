@@ -6,9 +6,9 @@ namespace SynAck.Tcp;
 
 internal sealed partial class TcpConnection
 {
-    private bool _ackNow;
-    private bool _forceProbe;
-    private bool _retransmitFirst;
+    private bool _ackNow { get => HasFlag(ConnectionFlags.AckNow); set => SetFlag(ConnectionFlags.AckNow, value); }
+    private bool _forceProbe { get => HasFlag(ConnectionFlags.ForceProbe); set => SetFlag(ConnectionFlags.ForceProbe, value); }
+    private bool _retransmitFirst { get => HasFlag(ConnectionFlags.RetransmitFirst); set => SetFlag(ConnectionFlags.RetransmitFirst, value); }
 
     /// <summary>Sends what is due: SYN or SYN-ACK, a fast retransmission, data and FIN as the windows allow, a pure ACK.</summary>
     public void Output(Instant now, IPacketSink sink)

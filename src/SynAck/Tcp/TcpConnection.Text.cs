@@ -5,7 +5,7 @@ namespace SynAck.Tcp;
 
 internal sealed partial class TcpConnection
 {
-    private bool _finPending;
+    private bool _finPending { get => HasFlag(ConnectionFlags.FinPending); set => SetFlag(ConnectionFlags.FinPending, value); }
     private SeqNum _finPendingSeq;
     private int _unackedBytes;
 

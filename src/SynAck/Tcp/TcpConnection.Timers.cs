@@ -6,19 +6,20 @@ namespace SynAck.Tcp;
 internal sealed partial class TcpConnection
 {
     private Instant _rtoAt = Instant.MaxValue;
-    private Instant _persistAt = Instant.MaxValue;
+    private Instant _persistAt { get => _seldom?.PersistAt ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _seldom is not null) Seldom.PersistAt = value; } }
     private Instant _delAckAt = Instant.MaxValue;
-    private Instant _finWait2At = Instant.MaxValue;
+    private Instant _finWait2At { get => _seldom?.FinWait2At ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _seldom is not null) Seldom.FinWait2At = value; } }
     private int _retries;
-    private bool _synTimedOut;
-    private bool _rttTiming;
-    private SeqNum _rttSeq;
+    private bool _synTimedOut { get => HasFlag(ConnectionFlags.SynTimedOut); set => SetFlag(ConnectionFlags.SynTimedOut, value); }
+    private bool _rttTiming { get => HasFlag(ConnectionFlags.RttTiming); set => SetFlag(ConnectionFlags.RttTiming, value); }
+    // _rttStart before _rttSeq: the runtime lays struct fields out in declaration order, so this one avoids 4 bytes of padding.
     private Instant _rttStart;
+    private SeqNum _rttSeq;
     private int _dupAcks;
-    private bool _inRecovery;
+    private bool _inRecovery { get => HasFlag(ConnectionFlags.InRecovery); set => SetFlag(ConnectionFlags.InRecovery, value); }
     private SeqNum _recover;
     // `recover` is ahead of SND.UNA (RFC 6582 §3.2): set by a recovery or a timeout, cleared once acknowledged past.
-    private bool _recoverValid;
+    private bool _recoverValid { get => HasFlag(ConnectionFlags.RecoverValid); set => SetFlag(ConnectionFlags.RecoverValid, value); }
 
     public Instant RetransmissionDeadline => _rtoAt;
 
@@ -157,7 +158,10 @@ internal sealed partial class TcpConnection
         _persistAt = Instant.MaxValue;
         _delAckAt = Instant.MaxValue;
         _finWait2At = Instant.MaxValue;
-        _keepAliveAt = Instant.MaxValue;
-        _userTimeoutAt = Instant.MaxValue;
+        if (_seldom is not null)
+        {
+            _seldom.KeepAliveAt = Instant.MaxValue;
+            _seldom.UserTimeoutAt = Instant.MaxValue;
+        }
     }
 }

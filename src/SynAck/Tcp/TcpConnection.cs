@@ -20,12 +20,18 @@ internal sealed partial class TcpConnection
     private ReceiveBuffer _recv;
     private RttEstimator _rtt;
 
-    // The 4-tuple without the local address, which is always the stack's: 24 bytes fewer per connection.
-    private readonly IpAddress _remoteAddress;
+    // The 4-tuple without the local address, which is always the stack's: 24 bytes fewer per connection. The remote
+    // address is kept as its two words: its family is the stack's (8 bytes fewer than an IpAddress with its flag).
+    private readonly ulong _remoteHigh;
+    private readonly ulong _remoteLow;
     private readonly ushort _localPort;
     private readonly ushort _remotePort;
     private readonly uint _tsOffset;
-    private CongestionControl _cc;
+
+    // The congestion controller is made when first used (data to send, an RTT sample of data, a setting): an idle
+    // connection that never sent data holds none. Until then nothing has changed its state, so making it late with
+    // the current Eff.snd.MSS gives the same object as making it at the handshake.
+    private CongestionControl? _congestion;
 
     public TcpConnection(NetStack stack, in ConnectionId id, Instant now)
         : this(stack, id, null, now, null)
@@ -35,18 +41,18 @@ internal sealed partial class TcpConnection
     public TcpConnection(NetStack stack, in ConnectionId id, TcpListener? listener, Instant now, SeqNum? issFloor)
     {
         _stack = stack;
-        _remoteAddress = id.RemoteAddress;
+        _remoteHigh = id.RemoteAddress.High;
+        _remoteLow = id.RemoteAddress.Low;
         _localPort = id.LocalPort;
         _remotePort = id.RemotePort;
         Listener = listener;
-        FromPassiveOpen = listener is not null;
+        SetFlag(ConnectionFlags.FromPassiveOpen, listener is not null);
         State = listener is null ? TcpState.Closed : TcpState.Listen;
         // Both buffers take chunks from the stack's pool only while they hold data (docs/architecture.md, buffers).
         _send = new SendBuffer(stack.Buffers, _settings.SendBufferSize);
         _recv = new ReceiveBuffer(stack.Buffers, _settings.ReceiveBufferSize, _settings.MaxOutOfOrderRanges);
-        _rtt = new RttEstimator(_settings.InitialRto, _settings.MinRto, _settings.MaxRto);
+        _rtt = new RttEstimator(_settings);
         Nagle = _settings.Nagle;
-        OurMss = _settings.MssFor(id.LocalAddress.IsV6);
         // RFC 9293 §3.7.1: without an MSS option the peer is assumed to take 536 (IPv4) or 1220 (IPv6) bytes.
         SndMss = Math.Min(OurMss, id.LocalAddress.IsV6 ? 1220 : 536);
         Iss = stack.NewIss(id, now);
@@ -57,15 +63,32 @@ internal sealed partial class TcpConnection
         SndNxt = Iss;
         SndMax = Iss;
         SndBufStart = Iss + 1;
-        _cc = CongestionControl.Create(_settings.CongestionControl, SndMss);
         InitKeepAlive(now);
     }
+
+    private ConnectionFlags _flags;
+
+    private bool HasFlag(ConnectionFlags flag) => (_flags & flag) != 0;
+
+    private void SetFlag(ConnectionFlags flag, bool on) => _flags = on ? _flags | flag : _flags & ~flag;
+
+    private CongestionControl _cc => _congestion ??= CongestionControl.Create(_settings.CongestionControl, SndMss);
+
+    /// <summary>Which of the state objects made on first use exist (for tests of what an idle connection holds).</summary>
+    internal (bool Congestion, bool Recovery, bool SeldomTimers) LazyStateMade => (_congestion is not null, _recovery is not null, _seldom is not null);
 
     /// <summary>The stack's settings (read through the stack: one field fewer per connection).</summary>
     private TcpSettings _settings => _stack.Settings;
 
     /// <summary>The 4-tuple; the local address is the stack's (every connection of a stack has it).</summary>
-    public ConnectionId Id => new(_stack.Address, _localPort, _remoteAddress, _remotePort);
+    public ConnectionId Id
+    {
+        get
+        {
+            var local = _stack.Address;
+            return new(local, _localPort, IpAddress.FromWords(_remoteHigh, _remoteLow, local.IsV6), _remotePort);
+        }
+    }
 
     public TcpState State { get; private set; }
 
@@ -75,28 +98,28 @@ internal sealed partial class TcpConnection
     public TcpListener? Listener { get; set; }
 
     /// <summary>Opened by a passive OPEN (a listener); a RST in SYN-RECEIVED then returns to LISTEN.</summary>
-    public bool FromPassiveOpen { get; }
+    public bool FromPassiveOpen { get => HasFlag(ConnectionFlags.FromPassiveOpen); }
 
     /// <summary>The application's handle, 0 while none was handed out.</summary>
     public int Handle { get; set; }
 
     /// <summary>The application called Close (or Abort): it will not read again, and the connection frees itself when done.</summary>
-    public bool UserClosed { get; set; }
+    public bool UserClosed { get => HasFlag(ConnectionFlags.UserClosed); set => SetFlag(ConnectionFlags.UserClosed, value); }
 
     /// <summary>Counted in <see cref="NetStack.Orphans"/>: closed by the application, still finishing its close.</summary>
-    public bool Orphaned { get; set; }
+    public bool Orphaned { get => HasFlag(ConnectionFlags.Orphaned); set => SetFlag(ConnectionFlags.Orphaned, value); }
 
     /// <summary>Gone from the connection table (CLOSED, or moved to the TIME-WAIT table).</summary>
-    public bool IsReleased { get; private set; }
+    public bool IsReleased { get => HasFlag(ConnectionFlags.IsReleased); private set => SetFlag(ConnectionFlags.IsReleased, value); }
 
-    public bool IsDirty { get; set; }
+    public bool IsDirty { get => HasFlag(ConnectionFlags.IsDirty); set => SetFlag(ConnectionFlags.IsDirty, value); }
 
-    public bool InAcceptQueue { get; set; }
+    public bool InAcceptQueue { get => HasFlag(ConnectionFlags.InAcceptQueue); set => SetFlag(ConnectionFlags.InAcceptQueue, value); }
 
     /// <summary>This connection's place in the stack's timer heap, −1 when it is not in it.</summary>
     public int TimerIndex { get; set; } = -1;
 
-    public bool Nagle { get; set; }
+    public bool Nagle { get => HasFlag(ConnectionFlags.Nagle); set => SetFlag(ConnectionFlags.Nagle, value); }
 
     // Send sequence variables (RFC 9293 §3.3.1, figure 3).
 
@@ -128,13 +151,13 @@ internal sealed partial class TcpConnection
     public int SndMss { get; private set; }
 
     /// <summary>The MSS we announce.</summary>
-    public ushort OurMss { get; }
+    public ushort OurMss => _settings.MssFor(_stack.Address.IsV6);
 
     /// <summary>The sequence number of the first byte held in the send buffer.</summary>
     public SeqNum SndBufStart { get; private set; }
 
     /// <summary>The application has closed its sending side: a FIN follows the queued data at <see cref="FinSeq"/>.</summary>
-    public bool FinQueued { get; private set; }
+    public bool FinQueued { get => HasFlag(ConnectionFlags.FinQueued); private set => SetFlag(ConnectionFlags.FinQueued, value); }
 
     public SeqNum FinSeq { get; private set; }
 
@@ -155,16 +178,17 @@ internal sealed partial class TcpConnection
     public uint RcvWnd => RcvWndRight > RcvNxt ? (uint)(RcvWndRight - RcvNxt) : 0;
 
     /// <summary>The peer's FIN has been received (in order).</summary>
-    public bool FinReceived { get; private set; }
+    public bool FinReceived { get => HasFlag(ConnectionFlags.FinReceived); private set => SetFlag(ConnectionFlags.FinReceived, value); }
 
     // Congestion control (Tcp/Congestion): the algorithm sizes cwnd and ssthresh; recovery (RFC 6582, RFC 6675) is ours.
+    // Reading them does not make the controller: one not made yet has a fresh controller's values.
     public int Cwnd
     {
-        get => _cc.Cwnd;
+        get => _congestion?.Cwnd ?? CongestionControl.InitialWindow(SndMss);
         private set => _cc.Cwnd = value;
     }
 
-    public int Ssthresh => _cc.Ssthresh;
+    public int Ssthresh => _congestion?.Ssthresh ?? CongestionControl.InitialSsthresh;
 
     public CongestionControl Congestion => _cc;
 
@@ -285,6 +309,6 @@ internal sealed partial class TcpConnection
         int peer = options.HasMss ? options.Mss : (Id.LocalAddress.IsV6 ? 1220 : 536);
         // A tiny or zero MSS would make us send absurd numbers of segments; clamp like Linux's TCP_MIN_MSS.
         SndMss = Math.Clamp(Math.Min(peer, (int)OurMss), 64, OurMss);
-        _cc.SetMss(SndMss);
+        _congestion?.SetMss(SndMss);
     }
 }

@@ -86,6 +86,15 @@ public readonly struct IpAddress : IEquatable<IpAddress>
         return new IPAddress(b[..n]);
     }
 
+    /// <summary>The high 64 bits (IPv6; 0 for IPv4).</summary>
+    internal ulong High => _hi;
+
+    /// <summary>The low 64 bits (IPv6), or the IPv4 address in the low 32.</summary>
+    internal ulong Low => _lo;
+
+    /// <summary>The address of <see cref="High"/> and <see cref="Low"/> in the family given (for compact storage).</summary>
+    internal static IpAddress FromWords(ulong high, ulong low, bool isV6) => new(high, low, isV6);
+
     /// <summary>The address's 16-bit words summed (unfolded), for the pseudo-header checksum.</summary>
     internal ulong SumOfWords()
     {

@@ -13,14 +13,18 @@ namespace SynAck.Tcp.Congestion;
 internal abstract class CongestionControl
 {
     private int _ssCarry;
-    private readonly HyStartPlusPlus? _hyStart;
+
+    // HyStart++ is made at the first RTT sample of slow start: a connection that never sends data never needs it.
+    // _hyStartOff: the algorithm does not use it, or a loss ended slow start before it was made.
+    private HyStartPlusPlus? _hyStart;
+    private bool _hyStartOff;
 
     protected CongestionControl(int mss, bool hyStart)
     {
         Mss = mss;
         Cwnd = InitialWindow(mss);
-        Ssthresh = int.MaxValue;
-        _hyStart = hyStart ? new HyStartPlusPlus() : null;
+        Ssthresh = InitialSsthresh;
+        _hyStartOff = !hyStart;
     }
 
     public abstract CongestionAlgorithm Algorithm { get; }
@@ -33,8 +37,20 @@ internal abstract class CongestionControl
 
     public bool InSlowStart => Cwnd < Ssthresh;
 
+    /// <summary>
+    /// When data was last sent (RFC 5681 §4.1's idle restart). The connection applies the rule; the time is kept here
+    /// so that a connection that never sent data holds none of it.
+    /// </summary>
+    public Instant LastDataSent { get; set; }
+
+    /// <summary>RFC 7661: SND.NXT when the current window of cwnd use began (the connection applies the rule).</summary>
+    public SeqNum CwndUsageSeq { get; set; }
+
     /// <summary>HyStart++ left standard slow start on rising delay (RFC 9406 §4.2), before any loss did.</summary>
     public bool HyStartExited => _hyStart?.Exited ?? false;
+
+    /// <summary>RFC 5681 §3.1: ssthresh starts arbitrarily high.</summary>
+    public const int InitialSsthresh = int.MaxValue;
 
     /// <summary>RFC 6928 §2: IW = min(10·MSS, max(2·MSS, 14600)).</summary>
     public static int InitialWindow(int mss) => Math.Min(10 * mss, Math.Max(2 * mss, 14600));
@@ -73,8 +89,9 @@ internal abstract class CongestionControl
     /// <summary>One RTT sample with the ACK that produced it (RFC 9406 tracks rounds by SND.NXT).</summary>
     public void OnRttSample(Duration rtt, SeqNum ack, SeqNum sndNxt)
     {
-        if (_hyStart is null || !InSlowStart)
+        if (_hyStartOff || !InSlowStart)
             return;
+        _hyStart ??= new HyStartPlusPlus();
         if (_hyStart.OnSample(rtt, ack, sndNxt) && _hyStart.CssRoundsDone)
         {
             // RFC 9406 §4.2: CSS_ROUNDS rounds of Conservative Slow Start without the RTT falling back: congestion avoidance.
@@ -85,7 +102,7 @@ internal abstract class CongestionControl
     /// <summary>RFC 5681 §3.2 step 2 / RFC 9438 §4.6: a loss was detected; set ssthresh and cwnd = ssthresh.</summary>
     public void OnLoss(int flight, Instant now)
     {
-        _hyStart?.Stop();
+        StopHyStart();
         Ssthresh = Math.Max(ReducedWindow(flight, now), 2 * Mss);
         Cwnd = Ssthresh;
     }
@@ -93,7 +110,7 @@ internal abstract class CongestionControl
     /// <summary>RFC 5681 §3.1 (4) / RFC 9438 §4.8: a retransmission timeout; ssthresh as for a loss, cwnd = 1 SMSS.</summary>
     public void OnRto(int flight, Instant now)
     {
-        _hyStart?.Stop();
+        StopHyStart();
         Ssthresh = Math.Max(ReducedWindow(flight, now), 2 * Mss);
         Cwnd = Mss;
     }
@@ -103,6 +120,15 @@ internal abstract class CongestionControl
     {
         Cwnd = Math.Min(Cwnd, InitialWindow(Mss));
         RestartEpoch(now);
+    }
+
+    /// <summary>RFC 9406 §4.2: a loss or timeout ends slow start without HyStart++.</summary>
+    private void StopHyStart()
+    {
+        if (_hyStart is null)
+            _hyStartOff = true;
+        else
+            _hyStart.Stop();
     }
 
     /// <summary>What the algorithm would set ssthresh to (before the 2·SMSS floor); may remember the window it cuts from.</summary>

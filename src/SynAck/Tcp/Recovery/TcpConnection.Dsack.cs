@@ -15,18 +15,18 @@ internal sealed partial class TcpConnection
 {
     private const int ReoWndPersist = 16;
 
-    private bool _dsackPending;
-    private SeqNum _dsackLeft;
-    private SeqNum _dsackRight;
-    private int _reoWndMult = 1;
-    private int _reoWndPersist;
-    private bool _reorderingSeen;
-    private Instant _reoWndRaisedAt;
-    private bool _reoWndRaised;
-    private bool _undoArmed;
-    private int _undoRetransmitted;
-    private int _undoDsacked;
-    private (int Cwnd, int Ssthresh) _undoSnapshot;
+    private bool _dsackPending { get => _recovery?.DsackPending ?? false; set { if (value || _recovery is not null) Recovery.DsackPending = value; } }
+    private SeqNum _dsackLeft { get => _recovery?.DsackLeft ?? default; set { if (value != default || _recovery is not null) Recovery.DsackLeft = value; } }
+    private SeqNum _dsackRight { get => _recovery?.DsackRight ?? default; set { if (value != default || _recovery is not null) Recovery.DsackRight = value; } }
+    private int _reoWndMult { get => _recovery?.ReoWndMult ?? 1; set { if (value != 1 || _recovery is not null) Recovery.ReoWndMult = value; } }
+    private int _reoWndPersist { get => _recovery?.ReoWndPersist ?? 0; set { if (value != 0 || _recovery is not null) Recovery.ReoWndPersist = value; } }
+    private bool _reorderingSeen { get => _recovery?.ReorderingSeen ?? false; set { if (value || _recovery is not null) Recovery.ReorderingSeen = value; } }
+    private Instant _reoWndRaisedAt { get => _recovery?.ReoWndRaisedAt ?? default; set { if (value != default || _recovery is not null) Recovery.ReoWndRaisedAt = value; } }
+    private bool _reoWndRaised { get => _recovery?.ReoWndRaised ?? false; set { if (value || _recovery is not null) Recovery.ReoWndRaised = value; } }
+    private bool _undoArmed { get => _recovery?.UndoArmed ?? false; set { if (value || _recovery is not null) Recovery.UndoArmed = value; } }
+    private int _undoRetransmitted { get => _recovery?.UndoRetransmitted ?? 0; set { if (value != 0 || _recovery is not null) Recovery.UndoRetransmitted = value; } }
+    private int _undoDsacked { get => _recovery?.UndoDsacked ?? 0; set { if (value != 0 || _recovery is not null) Recovery.UndoDsacked = value; } }
+    private (int Cwnd, int Ssthresh) _undoSnapshot { get => _recovery?.UndoSnapshot ?? default; set { if (value != (0, 0) || _recovery is not null) Recovery.UndoSnapshot = value; } }
 
     /// <summary>RFC 8985 §6.2: reordering has been seen (a D-SACK), so DupThresh no longer declares losses by count.</summary>
     private bool CountsByTimeOnly => _settings.Rack && SackOk && _reorderingSeen;

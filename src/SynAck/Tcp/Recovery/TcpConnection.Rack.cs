@@ -19,12 +19,12 @@ internal sealed partial class TcpConnection
     private static readonly Duration s_tlpSlack = Duration.FromMilliseconds(2);
 
     // Made at the first retransmission in a SACK recovery: an idle connection carries no log (≈ 800 B of arrays).
-    private RetransmitLog? _rxLog;
-    private Instant _tlpAt = Instant.MaxValue;
-    private Instant _reoAt = Instant.MaxValue;
-    private Instant _sackSeenAt = Instant.MaxValue;
-    private bool _tlpOut;
-    private bool _probePending;
+    private RetransmitLog? _rxLog { get => _recovery?.RxLog; set { if (value is not null || _recovery is not null) Recovery.RxLog = value; } }
+    private Instant _tlpAt { get => _recovery?.TlpAt ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _recovery is not null) Recovery.TlpAt = value; } }
+    private Instant _reoAt { get => _recovery?.ReoAt ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _recovery is not null) Recovery.ReoAt = value; } }
+    private Instant _sackSeenAt { get => _recovery?.SackSeenAt ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _recovery is not null) Recovery.SackSeenAt = value; } }
+    private bool _tlpOut { get => _recovery?.TlpOut ?? false; set { if (value || _recovery is not null) Recovery.TlpOut = value; } }
+    private bool _probePending { get => _recovery?.ProbePending ?? false; set { if (value || _recovery is not null) Recovery.ProbePending = value; } }
 
     /// <summary>
     /// RFC 8985 §6.2 step 4: reo_wnd = min_RTT / 4 · reo_wnd_mult, at most SRTT (at least 1 ms: timestamps measure whole

@@ -11,9 +11,9 @@ namespace SynAck.Tcp;
 /// </summary>
 internal sealed partial class TcpConnection
 {
-    private bool _rtoUndoPending;
-    private uint _rtoUndoTsVal;
-    private (int Cwnd, int Ssthresh) _rtoUndo;
+    private bool _rtoUndoPending { get => _recovery?.RtoUndoPending ?? false; set { if (value || _recovery is not null) Recovery.RtoUndoPending = value; } }
+    private uint _rtoUndoTsVal { get => _recovery?.RtoUndoTsVal ?? 0; set { if (value != 0 || _recovery is not null) Recovery.RtoUndoTsVal = value; } }
+    private (int Cwnd, int Ssthresh) _rtoUndo { get => _recovery?.RtoUndo ?? default; set { if (value != (0, 0) || _recovery is not null) Recovery.RtoUndo = value; } }
 
     /// <summary>The first timeout of a series, before cwnd is cut: remember what to restore (RFC 3522 §3.2).</summary>
     private void PrepareRtoUndo(Instant now)
