@@ -14,7 +14,7 @@ namespace SynAck.Tcp;
 /// </summary>
 internal sealed partial class TcpConnection
 {
-    private SackScoreboard _scoreboard = new(16);
+    private SackScoreboard _scoreboard = new(1024);
     private bool _sackRecovery;
     private bool _sackFirstPending;
     private SeqNum _highRxt;

@@ -132,8 +132,13 @@ public sealed class TcpSettings
     /// </summary>
     public Duration LossProbeAckDelay { get; init; } = Duration.FromMilliseconds(200);
 
-    /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
-    public int MaxOutOfOrderRanges { get; init; } = 8;
+    /// <summary>
+    /// Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped. The bytes
+    /// are bounded by the receive window whatever this is; the ranges' table grows as holes appear (8 first). Default
+    /// 1024: a drop-tail queue overflowing in slow start leaves a hole every other segment, hundreds per window on a long
+    /// fat path, and Linux keeps every island its receive buffer can hold.
+    /// </summary>
+    public int MaxOutOfOrderRanges { get; init; } = 1024;
 
     /// <summary>FIN-WAIT-2 timeout for connections the application has fully closed (Linux <c>tcp_fin_timeout</c>, 60 s).</summary>
     public Duration FinWait2Timeout { get; init; } = Duration.FromSeconds(60);
