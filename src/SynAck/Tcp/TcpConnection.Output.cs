@@ -196,6 +196,7 @@ internal sealed partial class TcpConnection
         if (_rtoAt == Instant.MaxValue)
             _rtoAt = now + _rtt.Rto; // RFC 6298 §5.1
         _persistAt = Instant.MaxValue;
+        PrrOnSend(len);
         _lastDataSent = now;
         _sentData = true;
         ClearAckPending();

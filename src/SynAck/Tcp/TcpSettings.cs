@@ -124,6 +124,13 @@ public sealed class TcpSettings
     public bool TailLossProbe { get; init; } = true;
 
     /// <summary>
+    /// RFC 6937 Proportional Rate Reduction in SACK recovery (with the slow-start reduction bound, PRR-SSRB): what is
+    /// sent during recovery follows what the ACKs report delivered, scaled by ssthresh over the flight at the loss,
+    /// rather than nothing until pipe falls below cwnd and then a burst. Default on, like Linux.
+    /// </summary>
+    public bool ProportionalRateReduction { get; init; } = true;
+
+    /// <summary>
     /// RFC 8985 §7.2 WCDelAckT: the longest the peer is assumed to hold the ACK of a lone segment. When only one
     /// segment is in flight the probe timeout is 2·SRTT plus this (otherwise 2·SRTT plus 2 ms), and never later than the
     /// RTO would fire. Default 200 ms, the RFC's recommendation and Linux's (<c>tcp_rto_min</c>); with a 200 ms minimum
