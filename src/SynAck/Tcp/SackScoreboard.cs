@@ -130,8 +130,26 @@ internal struct SackScoreboard
         return false;
     }
 
+    /// <summary>
+    /// RFC 6675 §4 IsLost(<paramref name="seq"/>): at least <paramref name="dupThresh"/> discontiguous SACKed ranges lie
+    /// above it, or more than (DupThresh − 1)·SMSS SACKed bytes do.
+    /// </summary>
+    public readonly bool IsLost(SeqNum seq, int dupThresh, int smss)
+    {
+        int ranges = 0;
+        int bytes = 0;
+        for (int i = Count - 1; i >= 0 && _right[i] > seq; i--)
+        {
+            ranges++;
+            bytes += _right[i] - SeqNum.Max(_left[i], seq);
+            if (ranges >= dupThresh || bytes > (dupThresh - 1) * smss)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary><paramref name="seq"/>, or the right edge of the SACKed range holding it.</summary>
-    public SeqNum SkipSacked(SeqNum seq)
+    public readonly SeqNum SkipSacked(SeqNum seq)
     {
         for (int i = 0; i < Count; i++)
         {

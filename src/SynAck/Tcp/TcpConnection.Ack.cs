@@ -206,6 +206,7 @@ internal sealed partial class TcpConnection
             _highRxt = SndUna;
             _unaRetransmitted = false;
             _resendUna = false;
+            _rescueRxtValid = false;
             StartPrr();
         }
         else

@@ -45,6 +45,8 @@ internal sealed partial class TcpConnection
             SendLossProbe(now, sink);
         }
         SendData(now, sink);
+        if (_sackRecovery)
+            RetransmitAfterNewData(now, sink);
         ArmLossProbe(now);
         if (_ackNow)
             SendAck(now, sink);
