@@ -58,8 +58,8 @@ internal sealed partial class TcpConnection
 
     /// <summary>
     /// NextSeg after new data (rule 2) had its turn, while cwnd − pipe ≥ 1 SMSS: rule 3, a hole above HighRxt not yet
-    /// judged lost; rule 4, once per recovery (RescueRxt), the segment holding the highest unSACKed byte, so a loss at
-    /// the tail of the recovery's flight is not left to the RTO.
+    /// judged lost; rule 4 (without TLP), once per recovery (RescueRxt), the segment holding the highest unSACKed byte,
+    /// so a loss at the tail of the recovery's flight is not left to the RTO.
     /// </summary>
     private void RetransmitAfterNewData(Instant now, IPacketSink sink)
     {
@@ -72,7 +72,10 @@ internal sealed partial class TcpConnection
                 return;
             _highRxt = start + len;
         }
-        if (Cwnd - Pipe() < SndMss || (_rescueRxtValid && SndUna <= _rescueRxt) || _scoreboard.Count == 0)
+        // Rule 4 is for senders without a tail loss probe: with TLP (the default, as Linux, which has no rescue
+        // retransmission) the probe allowed in a stalled recovery finds the tail instead, two round trips on, when it is
+        // more likely lost than still in flight.
+        if (_settings.TailLossProbe || Cwnd - Pipe() < SndMss || (_rescueRxtValid && SndUna <= _rescueRxt) || _scoreboard.Count == 0)
             return;
         // Nothing new may go (rule 2 found none) and no hole is left: the highest unSACKed byte is either below SND.MAX
         // beyond every SACK, or the end of the last hole.

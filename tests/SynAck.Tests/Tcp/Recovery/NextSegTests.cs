@@ -13,9 +13,9 @@ public sealed class NextSegTests
 {
     private const int Mss = 1460;
 
-    private static (CraftedPeer P, SeqNum Una) TwentyInFlight(bool rack, int totalSegments)
+    private static (CraftedPeer P, SeqNum Una) TwentyInFlight(bool rack, int totalSegments, bool tlp = true)
     {
-        var p = new CraftedPeer(new TcpSettings { CongestionControl = CongestionAlgorithm.NewReno, Rack = rack });
+        var p = new CraftedPeer(new TcpSettings { CongestionControl = CongestionAlgorithm.NewReno, Rack = rack, TailLossProbe = tlp });
         p.Stack.Listen(CraftedPeer.LocalPort);
         p.Deliver(TcpFlags.Syn, new SeqNum(p.PeerIss), default, options: new TcpOptions { HasMss = true, Mss = Mss, SackPermitted = true });
         var synAck = p.Poll().Single();
@@ -93,18 +93,34 @@ public sealed class NextSegTests
     }
 
     [Fact]
-    public void Rule_4_sends_one_rescue_retransmission_of_the_last_segment()
+    public void Without_tlp_rule_4_sends_one_rescue_retransmission_of_the_last_segment()
     {
         // Index 0 and the last index 19 lost, 1..18 SACKed, nothing new to send: no hole is left above HighRxt, so rule 4
         // resends the segment holding the highest unSACKed byte — once per recovery (RescueRxt = RecoveryPoint) — instead
-        // of leaving the tail to a probe or the RTO.
-        var (p, una) = TwentyInFlight(rack: true, totalSegments: 30);
+        // of leaving the tail to the RTO.
+        var sent = LoseFirstAndLast(tlp: false);
+        Assert.Equal(1, sent.Count(i => i == 19));
+        Assert.Equal(1, sent.Count(i => i == 0));
+    }
+
+    [Fact]
+    public void With_tlp_there_is_no_rescue_retransmission_the_probe_finds_the_tail()
+    {
+        // As Linux: the tail of a stalled recovery is left to the loss probe (RFC 8985 §7), which waits two round trips
+        // rather than resending what may still be in flight.
+        var sent = LoseFirstAndLast(tlp: true);
+        Assert.DoesNotContain(19, sent);
+        Assert.Equal(1, sent.Count(i => i == 0));
+    }
+
+    private static List<int> LoseFirstAndLast(bool tlp)
+    {
+        var (p, una) = TwentyInFlight(rack: true, totalSegments: 30, tlp);
         var sent = new List<int>();
         for (int k = 2; k <= 19; k++)
             sent.AddRange(Ack(p, una, (1, k)));
-        Assert.Equal(1, sent.Count(i => i == 19));
-        Assert.Equal(1, sent.Count(i => i == 0));
         Assert.Equal(0, p.Stack.Counters.LossProbes);
         Assert.Equal(0, p.Stack.Counters.RetransmissionTimeouts);
+        return sent;
     }
 }
