@@ -142,7 +142,7 @@ internal sealed partial class TcpConnection
             _unaRetransmittedSeq = start;
             _unaRetransmittedMax = SndMax;
         }
-        (_rxLog ??= new Recovery.RetransmitLog(32)).Add(start, len, now, SndMax);
+        (_rxLog ??= new Recovery.RetransmitLog(4096)).Add(start, len, now, SndMax);
         CountRecoveryRetransmission();
         EmitData(start, len, false, now, sink);
         return len;

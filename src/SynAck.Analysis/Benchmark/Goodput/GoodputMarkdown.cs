@@ -28,7 +28,8 @@ internal static class GoodputMarkdown
           .Append("(RFC 3465 byte counting grows cwnd one SMSS per window even with delayed ACKs, so the constant without them applies).\n");
         sb.Append("- CUBIC: RFC 9438 §5.1, average window (C·(3+β)/(4·(1−β)))^¼ · RTT^¾ / p^¾ = 1.054 · RTT^¾ / p^¾ (C = 0.4, β = 0.7, RTT in seconds), ")
           .Append("or Reno's window where that is larger (the Reno-friendly region, RFC 9438 §4.3).\n\n");
-        sb.Append("Neither model counts retransmission timeouts or queueing delay; at 5 % loss and at short RTTs timeouts dominate and the models overestimate.\n\n");
+        sb.Append("Neither model counts retransmission timeouts, slow start or queueing delay. Without random loss (0 %) the retransmissions are the queue overflowing at the end of slow start; ")
+          .Append("without SACK, NewReno recovery (RFC 6582) repairs one hole per round trip, so an overflow that drops hundreds of segments on a 100 ms path takes a minute or two.\n\n");
         sb.Append("| loss | RTT | CC | SACK | goodput Mbit/s | model Mbit/s | goodput/model | retx | RTOs | spurious | virtual s |\n");
         sb.Append("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in rows)
