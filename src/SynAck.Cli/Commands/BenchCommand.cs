@@ -44,6 +44,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Benchmarks of performance.md: SynAck beside the kernel doing the same work, in the same run") { analyze };
         foreach (var c in BenchSuiteCommand.Create(output, error))
             bench.Subcommands.Add(c);
+        bench.Subcommands.Add(GoodputCommand.Create(output, error));
         return bench;
     }
 

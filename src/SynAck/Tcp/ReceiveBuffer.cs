@@ -14,6 +14,8 @@ namespace SynAck.Tcp;
 /// </summary>
 internal struct ReceiveBuffer
 {
+    private const int InitialRanges = 8;
+
     private readonly ushort _maxRanges;
     private ChunkRing _ring;
     private ReceiveRange[]? _ranges;
@@ -153,7 +155,7 @@ internal struct ReceiveBuffer
 
     private bool AddRange(SeqNum left, SeqNum right)
     {
-        var ranges = _ranges ??= new ReceiveRange[_maxRanges];
+        var ranges = _ranges ??= new ReceiveRange[Math.Min((int)_maxRanges, InitialRanges)];
         // Merge with every range it overlaps or touches.
         for (int i = 0; i < RangeCount; i++)
         {
@@ -166,7 +168,13 @@ internal struct ReceiveBuffer
             }
         }
         if (RangeCount == ranges.Length)
-            return false;
+        {
+            if (ranges.Length == _maxRanges)
+                return false;
+            // Grows by doubling, so a connection that never sees many holes keeps a small table.
+            Array.Resize(ref _ranges, Math.Min(ranges.Length * 2, (int)_maxRanges));
+            ranges = _ranges;
+        }
         // Stamps only order the ranges held, so one above the newest held will do (no clock to keep).
         long stamp = 0;
         for (int i = 0; i < RangeCount; i++)

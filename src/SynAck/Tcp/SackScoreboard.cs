@@ -4,13 +4,15 @@ namespace SynAck.Tcp;
 
 /// <summary>
 /// The sender's SACK scoreboard (RFC 6675 §3): which ranges above SND.UNA the receiver reported holding (RFC 2018
-/// blocks), kept sorted and merged in fixed arrays, so updating it allocates nothing once the first block has
-/// arrived (the arrays are made then: most connections never see one). When full, further blocks are ignored — that
-/// only makes recovery retransmit a little more, never less. A mutable struct kept inline in its connection (one
+/// blocks), kept sorted and merged in arrays made at the first block (most connections never see one) and doubled
+/// when a window has more holes than they hold, up to the capacity. When full, further blocks are ignored — that only
+/// makes recovery retransmit a little more, never less. A mutable struct kept inline in its connection (one
 /// object fewer per connection): hold it in a field that is not readonly.
 /// </summary>
 internal struct SackScoreboard
 {
+    private const int InitialRanges = 16;
+
     private readonly int _capacity;
     private SeqNum[] _left;
     private SeqNum[] _right;
@@ -36,8 +38,8 @@ internal struct SackScoreboard
     {
         if (_left.Length == 0)
         {
-            _left = new SeqNum[_capacity];
-            _right = new SeqNum[_capacity];
+            _left = new SeqNum[Math.Min(_capacity, InitialRanges)];
+            _right = new SeqNum[_left.Length];
         }
         int i = 0;
         while (i < Count && _right[i] < left)
@@ -54,7 +56,13 @@ internal struct SackScoreboard
         if (removed == 0)
         {
             if (Count == _left.Length)
-                return;
+            {
+                if (Count == _capacity)
+                    return;
+                // Grows by doubling: many holes in one window (a queue overflowing in slow start) need many ranges.
+                Array.Resize(ref _left, Math.Min(Count * 2, _capacity));
+                Array.Resize(ref _right, _left.Length);
+            }
             Array.Copy(_left, i, _left, i + 1, Count - i);
             Array.Copy(_right, i, _right, i + 1, Count - i);
             Count++;
@@ -122,8 +130,26 @@ internal struct SackScoreboard
         return false;
     }
 
+    /// <summary>
+    /// RFC 6675 §4 IsLost(<paramref name="seq"/>): at least <paramref name="dupThresh"/> discontiguous SACKed ranges lie
+    /// above it, or more than (DupThresh − 1)·SMSS SACKed bytes do.
+    /// </summary>
+    public readonly bool IsLost(SeqNum seq, int dupThresh, int smss)
+    {
+        int ranges = 0;
+        int bytes = 0;
+        for (int i = Count - 1; i >= 0 && _right[i] > seq; i--)
+        {
+            ranges++;
+            bytes += _right[i] - SeqNum.Max(_left[i], seq);
+            if (ranges >= dupThresh || bytes > (dupThresh - 1) * smss)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary><paramref name="seq"/>, or the right edge of the SACKed range holding it.</summary>
-    public SeqNum SkipSacked(SeqNum seq)
+    public readonly SeqNum SkipSacked(SeqNum seq)
     {
         for (int i = 0; i < Count; i++)
         {

@@ -32,6 +32,7 @@ internal sealed partial class TcpConnection
         }
 
         bool wasFinAcked = FinAcked;
+        PrrBeforeAck();
         if (ack > SndUna)
         {
             int acked = ack - SndUna;
@@ -68,6 +69,7 @@ internal sealed partial class TcpConnection
 
         // RFC 2018 / RFC 6675: what the receiver holds above SND.UNA.
         TakeSackBlocks(seg, now);
+        PrrOnAck();
 
         // Window update (RFC 9293 §3.10.7.4 fifth): only for SND.UNA =< SEG.ACK =< SND.NXT, and then when
         // SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK.
@@ -204,6 +206,8 @@ internal sealed partial class TcpConnection
             _highRxt = SndUna;
             _unaRetransmitted = false;
             _resendUna = false;
+            _rescueRxtValid = false;
+            StartPrr();
         }
         else
         {

@@ -45,6 +45,8 @@ internal sealed partial class TcpConnection
             SendLossProbe(now, sink);
         }
         SendData(now, sink);
+        if (_sackRecovery)
+            RetransmitAfterNewData(now, sink);
         ArmLossProbe(now);
         if (_ackNow)
             SendAck(now, sink);
@@ -196,6 +198,7 @@ internal sealed partial class TcpConnection
         if (_rtoAt == Instant.MaxValue)
             _rtoAt = now + _rtt.Rto; // RFC 6298 §5.1
         _persistAt = Instant.MaxValue;
+        PrrOnSend(len);
         _lastDataSent = now;
         _sentData = true;
         ClearAckPending();

@@ -5,16 +5,15 @@ using SynAck.Wire;
 namespace SynAck.Tcp;
 
 /// <summary>
-/// Selective acknowledgment (RFC 2018) and the loss recovery built on it (RFC 6675), simplified: every unSACKed byte
-/// below the highest SACKed one counts as lost (RFC 6675's IsLost waits for DupThresh segments SACKed above it; the
-/// difference only shows under reordering, where we retransmit a little early). In recovery the sender keeps
-/// pipe — bytes believed in the network — under cwnd, retransmitting holes first (NextSeg rule 1) and then new data
-/// (rule 2); rules 3 and 4 are left out. A loss with nothing SACKed above it is found by the tail loss probe and RACK
-/// (Recovery/TcpConnection.Rack); inside a recovery a hole still counts as lost at once, without RACK's reordering window.
+/// Selective acknowledgment (RFC 2018) and the loss recovery built on it (RFC 6675). In recovery the sender keeps
+/// pipe — bytes believed in the network — under cwnd, sending what NextSeg picks (Recovery/TcpConnection.NextSeg):
+/// lost holes first (rule 1), then new data (rule 2), then holes not yet lost (rule 3), then one rescue retransmission
+/// (rule 4). Which holes are lost is IsLost's call — RFC 6675's DupThresh count without RACK, RACK's with it. A loss with
+/// nothing SACKed above it is found by the tail loss probe and RACK (Recovery/TcpConnection.Rack).
 /// </summary>
 internal sealed partial class TcpConnection
 {
-    private SackScoreboard _scoreboard = new(16);
+    private SackScoreboard _scoreboard = new(1024);
     private bool _sackRecovery;
     private bool _sackFirstPending;
     private SeqNum _highRxt;
@@ -89,19 +88,6 @@ internal sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// RFC 6675 §4 SetPipe, with the simplification above: bytes beyond the highest SACK are in flight, holes below it
-    /// are lost unless already retransmitted (HighRxt), SACKed bytes have left the network.
-    /// </summary>
-    private int Pipe()
-    {
-        SeqNum high = _scoreboard.Count > 0 ? SeqNum.Max(_scoreboard.HighestSacked, SndUna) : SndUna;
-        int beyond = Math.Max(SndMax - high, 0);
-        SeqNum rxEnd = SeqNum.Min(SeqNum.Max(_highRxt, SndUna), high);
-        int retransmitted = (rxEnd - SndUna) - _scoreboard.SackedBetween(SndUna, rxEnd);
-        return beyond + Math.Max(retransmitted, 0);
-    }
-
-    /// <summary>
     /// RFC 6675 §5: on entering recovery the first hole goes at once (step 4.3, whatever pipe says); after that,
     /// while pipe is below cwnd (step C), the next hole (NextSeg rule 1), one SMSS at a time.
     /// </summary>
@@ -131,7 +117,8 @@ internal sealed partial class TcpConnection
         }
         while (Pipe() < Cwnd)
         {
-            if (!_scoreboard.NextHole(SeqNum.Max(_highRxt, SndUna), out var start, out int holeLength))
+            // NextSeg rule 1: the first unSACKed sequence above HighRxt, below the highest SACK, that IsLost.
+            if (!_scoreboard.NextHole(SeqNum.Max(_highRxt, SndUna), out var start, out int holeLength) || !IsLost(start))
                 return;
             int len = ResendHole(start, holeLength, now, sink);
             if (len <= 0)
@@ -155,7 +142,7 @@ internal sealed partial class TcpConnection
             _unaRetransmittedSeq = start;
             _unaRetransmittedMax = SndMax;
         }
-        (_rxLog ??= new Recovery.RetransmitLog(32)).Add(start, len, now, SndMax);
+        (_rxLog ??= new Recovery.RetransmitLog(4096)).Add(start, len, now, SndMax);
         CountRecoveryRetransmission();
         EmitData(start, len, false, now, sink);
         return len;

@@ -123,8 +123,29 @@ public sealed class TcpSettings
     /// </summary>
     public bool TailLossProbe { get; init; } = true;
 
-    /// <summary>Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped.</summary>
-    public int MaxOutOfOrderRanges { get; init; } = 8;
+    /// <summary>
+    /// RFC 6937 Proportional Rate Reduction in SACK recovery (with the slow-start reduction bound, PRR-SSRB): what is
+    /// sent during recovery follows what the ACKs report delivered, scaled by ssthresh over the flight at the loss,
+    /// rather than nothing until pipe falls below cwnd and then a burst. Default on, like Linux.
+    /// </summary>
+    public bool ProportionalRateReduction { get; init; } = true;
+
+    /// <summary>
+    /// RFC 8985 §7.2 WCDelAckT: the longest the peer is assumed to hold the ACK of a lone segment. When only one
+    /// segment is in flight the probe timeout is 2·SRTT plus this (otherwise 2·SRTT plus 2 ms), and never later than the
+    /// RTO would fire. Default 200 ms, the RFC's recommendation and Linux's (<c>tcp_rto_min</c>); with a 200 ms minimum
+    /// RTO that puts a lone tail's probe at the RTO's time. A peer known to delay ACKs less (SynAck and Linux use 40 ms
+    /// at most in quick exchanges) can be probed sooner by lowering it.
+    /// </summary>
+    public Duration LossProbeAckDelay { get; init; } = Duration.FromMilliseconds(200);
+
+    /// <summary>
+    /// Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped. The bytes
+    /// are bounded by the receive window whatever this is; the ranges' table grows as holes appear (8 first). Default
+    /// 1024: a drop-tail queue overflowing in slow start leaves a hole every other segment, hundreds per window on a long
+    /// fat path, and Linux keeps every island its receive buffer can hold.
+    /// </summary>
+    public int MaxOutOfOrderRanges { get; init; } = 1024;
 
     /// <summary>FIN-WAIT-2 timeout for connections the application has fully closed (Linux <c>tcp_fin_timeout</c>, 60 s).</summary>
     public Duration FinWait2Timeout { get; init; } = Duration.FromSeconds(60);
@@ -225,6 +246,7 @@ public sealed class TcpSettings
         Require(MinRto > Duration.Zero && MinRto <= MaxRto, nameof(MinRto), MinRto);
         Require(InitialRto > Duration.Zero, nameof(InitialRto), InitialRto);
         Require(DelayedAckTimeout > Duration.Zero, nameof(DelayedAckTimeout), DelayedAckTimeout);
+        Require(LossProbeAckDelay >= Duration.Zero, nameof(LossProbeAckDelay), LossProbeAckDelay);
         Require(Mtu >= 68, nameof(Mtu), Mtu);
         Require(SendBufferSize > 0, nameof(SendBufferSize), SendBufferSize);
         Require(ReceiveBufferSize > 0 && ReceiveBufferSize <= 65535 << MaxWindowShift, nameof(ReceiveBufferSize), ReceiveBufferSize);

@@ -4,18 +4,22 @@ using SynAck.Wire;
 namespace SynAck.Tcp.Recovery;
 
 /// <summary>
-/// The retransmissions of one recovery, each with when it went and SND.MAX at that moment, in fixed arrays (nothing
-/// allocated per segment). RFC 8985 §6.2 judges a segment lost when data sent after it has been delivered and more
-/// than RTT + reo_wnd has passed since it went; this log applies that rule to retransmissions, the segments RFC 6675's
-/// scoreboard cannot judge. When full, the oldest entry is forgotten (its loss is left to the RTO).
+/// The retransmissions of one recovery, each with when it went and SND.MAX at that moment. RFC 8985 §6.2 judges a
+/// segment lost when data sent after it has been delivered and more than RTT + reo_wnd has passed since it went; this
+/// log applies that rule to retransmissions, the segments RFC 6675's scoreboard cannot judge. The arrays start small and
+/// double up to <c>capacity</c> (nothing allocated per segment once grown): a queue overflowing in slow start needs
+/// hundreds of retransmissions in one recovery. When full, the newest entry is not logged — the oldest are the ones
+/// SND.UNA waits on, and forgetting them left a lost retransmission to the RTO.
 /// </summary>
 internal sealed class RetransmitLog(int capacity)
 {
-    private readonly SeqNum[] _start = new SeqNum[capacity];
-    private readonly int[] _length = new int[capacity];
-    private readonly Instant[] _sentAt = new Instant[capacity];
-    private readonly SeqNum[] _sndMaxAt = new SeqNum[capacity];
-    private readonly bool[] _lost = new bool[capacity];
+    private const int InitialCapacity = 32;
+
+    private SeqNum[] _start = new SeqNum[Math.Min(capacity, InitialCapacity)];
+    private int[] _length = new int[Math.Min(capacity, InitialCapacity)];
+    private Instant[] _sentAt = new Instant[Math.Min(capacity, InitialCapacity)];
+    private SeqNum[] _sndMaxAt = new SeqNum[Math.Min(capacity, InitialCapacity)];
+    private bool[] _lost = new bool[Math.Min(capacity, InitialCapacity)];
 
     public int Count { get; private set; }
 
@@ -24,7 +28,16 @@ internal sealed class RetransmitLog(int capacity)
     public void Add(SeqNum start, int length, Instant sentAt, SeqNum sndMax)
     {
         if (Count == _start.Length)
-            RemoveAt(0);
+        {
+            if (Count >= capacity)
+                return;
+            int grown = Math.Min(Count * 2, capacity);
+            Array.Resize(ref _start, grown);
+            Array.Resize(ref _length, grown);
+            Array.Resize(ref _sentAt, grown);
+            Array.Resize(ref _sndMaxAt, grown);
+            Array.Resize(ref _lost, grown);
+        }
         _start[Count] = start;
         _length[Count] = length;
         _sentAt[Count] = sentAt;

@@ -15,7 +15,6 @@ namespace SynAck.Tcp;
 internal sealed partial class TcpConnection
 {
     private static readonly Duration s_minReoWnd = Duration.FromMilliseconds(1);
-    private static readonly Duration s_tlpDelayedAck = Duration.FromMilliseconds(200);
     private static readonly Duration s_tlpSlack = Duration.FromMilliseconds(2);
 
     // Made at the first retransmission in a SACK recovery: an idle connection carries no log (≈ 800 B of arrays).
@@ -100,9 +99,10 @@ internal sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// RFC 8985 §7.2: with data outstanding, a probe timeout PTO = 2·SRTT (plus the worst-case delayed ACK when only one
-    /// segment is out, plus a little slack otherwise), at the latest when the RTO would fire, which the probe then replaces
-    /// (as Linux does: a one-segment tail is probed at the RTO's time, without the RTO's cwnd collapse). Beyond RFC 8985, which probes only
+    /// RFC 8985 §7.2: with data outstanding, a probe timeout PTO = 2·SRTT, plus WCDelAckT
+    /// (<see cref="TcpSettings.LossProbeAckDelay"/>) when only one segment is out and 2 ms otherwise, at the latest when
+    /// the RTO would fire, which the probe then replaces (with the default 200 ms a one-segment tail is probed at the
+    /// RTO's time, as Linux does, without the RTO's cwnd collapse). Beyond RFC 8985, which probes only
     /// outside recovery, one probe is also allowed in SACK recovery when it stalls (every segment in flight lost and
     /// pipe too close to cwnd for another): the probe's SACK lets RACK find the lost retransmission instead of the RTO.
     /// After a timeout (until `recover`) and in NewReno recovery there is no probe.
@@ -113,7 +113,7 @@ internal sealed partial class TcpConnection
         if (!_settings.TailLossProbe || !SackOk || !IsSynchronized || (_recoverValid && !_sackRecovery) || _tlpOut || SndMax == SndUna
             || !_rtt.HasSample || SndWnd == 0)
             return;
-        var pto = _rtt.Srtt * 2 + (BytesInFlight <= SndMss ? s_tlpDelayedAck : s_tlpSlack);
+        var pto = _rtt.Srtt * 2 + (BytesInFlight <= SndMss ? _settings.LossProbeAckDelay : s_tlpSlack);
         _tlpAt = Instant.Min(now + pto, _rtoAt);
     }
 

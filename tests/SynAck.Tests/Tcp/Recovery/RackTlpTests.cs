@@ -13,9 +13,9 @@ public sealed class RackTlpTests
     private static readonly Duration OneWay = Duration.FromMilliseconds(10);
 
     /// <summary>Sends 20 segments with the last <paramref name="lost"/> lost once each; returns the harness after the transfer.</summary>
-    private static (TwoStacks H, SynAck.Tcp.TcpConnection Conn, SeqNum FirstLost) TailLoss(int lost)
+    private static (TwoStacks H, SynAck.Tcp.TcpConnection Conn, SeqNum FirstLost) TailLoss(int lost, TcpSettings? sender = null)
     {
-        var h = new TwoStacks { Latency = OneWay };
+        var h = new TwoStacks(sender, TcpSettings.Default) { Latency = OneWay };
         var (c, s) = ConnectedPair.Open(h);
         var conn = h.Client.Get(c);
         SeqNum first = conn.SndNxt;
@@ -31,6 +31,14 @@ public sealed class RackTlpTests
         return (h, conn, firstLost);
     }
 
+    /// <summary>The loss probe's timer event, the last ACK the sender took before it, and SRTT then.</summary>
+    private static (TcpEvent Probe, TcpEvent LastAck) ProbeAfterLastAck(TwoStacks h)
+    {
+        var probe = Assert.Single(h.ClientLog.Of(TcpEventKind.TimerFired), e => e.Timer == TcpTimerKind.LossProbe);
+        var lastAck = h.ClientLog.Of(TcpEventKind.SegmentReceived).Last(e => e.Time <= probe.Time);
+        return (probe, lastAck);
+    }
+
     [Fact]
     public void Losing_the_last_two_segments_is_recovered_by_a_tail_loss_probe_within_two_srtt_not_by_an_rto()
     {
@@ -39,8 +47,7 @@ public sealed class RackTlpTests
         var (h, conn, firstLost) = TailLoss(2);
         Assert.Equal(0, h.Client.Counters.RetransmissionTimeouts);
         Assert.Equal(1, h.Client.Counters.LossProbes);
-        var probe = Assert.Single(h.ClientLog.Of(TcpEventKind.TimerFired), e => e.Timer == TcpTimerKind.LossProbe);
-        var lastAck = h.ClientLog.Of(TcpEventKind.SegmentReceived).Last(e => e.Time <= probe.Time);
+        var (probe, lastAck) = ProbeAfterLastAck(h);
         var srtt = conn.Rtt.Srtt;
         Assert.True(probe.Time - lastAck.Time <= srtt * 2 + Duration.FromMilliseconds(3), $"probe {probe.Time - lastAck.Time} after the last ACK, SRTT {srtt}");
         // Both lost segments went again, the first within one RTT (plus RACK's reordering window) of the probe.
@@ -52,11 +59,38 @@ public sealed class RackTlpTests
     }
 
     [Fact]
-    public void Losing_only_the_last_segment_is_repaired_by_a_probe_instead_of_the_rto()
+    public void Losing_only_the_last_segment_is_probed_two_srtt_plus_the_peers_ack_delay_after_the_last_ack()
     {
-        // With one segment in flight RFC 8985 §7.2 adds the worst-case delayed ACK (200 ms) to the PTO, which reaches the
-        // 200 ms RTO: the probe goes at the RTO's time instead of it (as Linux clamps it), so cwnd is not cut to one segment.
+        // RFC 8985 §7.2: with one segment in flight PTO = 2·SRTT + WCDelAckT. The peer here is SynAck, whose delayed ACK
+        // waits 40 ms at most; told so, the sender probes 2·SRTT + 40 ms after the ACK that left the lost segment alone,
+        // well before the 200 ms RTO. The probe is the lost segment itself, the transfer completes, no timeout fires.
+        var sender = new TcpSettings { LossProbeAckDelay = TcpSettings.Default.DelayedAckTimeout };
+        var (h, conn, firstLost) = TailLoss(1, sender);
+        var (probe, lastAck) = ProbeAfterLastAck(h);
+        var srtt = conn.Rtt.Srtt;
+        var waited = probe.Time - lastAck.Time;
+        Assert.True(waited <= srtt * 2 + sender.LossProbeAckDelay + Duration.FromMilliseconds(1), $"probe {waited} after the last ACK, SRTT {srtt}");
+        Assert.True(waited < conn.Rtt.Rto, $"probe {waited} after the last ACK, RTO {conn.Rtt.Rto}");
+        var resent = h.Wire.Where(r => r.FromClient && r.Length > 0 && r.Seq == firstLost).ToList();
+        Assert.Equal(2, resent.Count);
+        Assert.Equal(probe.Time, resent[1].Time);
+        Assert.Equal(0, h.Client.Counters.RetransmissionTimeouts);
+        Assert.Equal(1, h.Client.Counters.LossProbes);
+        Assert.DoesNotContain(h.ClientLog.Of(TcpEventKind.TimerFired), e => e.Timer == TcpTimerKind.Retransmission);
+        Assert.True(conn.Cwnd > conn.SndMss);
+        h.Check();
+    }
+
+    [Fact]
+    public void With_the_default_worst_case_ack_delay_a_lone_tail_is_probed_at_the_rto_time_instead_of_the_rto()
+    {
+        // RFC 8985 §7.2 default WCDelAckT = 200 ms: 2·SRTT + 200 ms lies beyond the RTO (200 ms minimum), so the PTO is
+        // clamped to the RTO's time and the probe goes instead of the timeout (as Linux): no cwnd collapse, no RTO counted.
         var (h, conn, firstLost) = TailLoss(1);
+        var (probe, lastAck) = ProbeAfterLastAck(h);
+        var srtt = conn.Rtt.Srtt;
+        Assert.True(srtt * 2 + TcpSettings.Default.LossProbeAckDelay > conn.Rtt.Rto);
+        Assert.Equal(conn.Rtt.Rto, probe.Time - lastAck.Time);
         Assert.Equal(0, h.Client.Counters.RetransmissionTimeouts);
         Assert.Equal(1, h.Client.Counters.LossProbes);
         Assert.True(conn.Cwnd > conn.SndMss);
