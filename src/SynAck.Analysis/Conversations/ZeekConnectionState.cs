@@ -13,9 +13,12 @@ internal sealed partial class ZeekConnectionState
 {
     private const int MaxHistory = 256;
 
+    /// <summary>Zeek's bound on a believable jump in sequence numbers (TOO_LARGE_SEQ_DELTA).</summary>
+    private const int TooLargeSeqDelta = 1_048_576;
+
     private readonly StringBuilder _history = new();
-    private readonly DirectionHistory _orig = new();
-    private readonly DirectionHistory _resp = new();
+    private DirectionHistory _orig = new();
+    private DirectionHistory _resp = new();
     private ZeekEndpointState _origState, _respState, _origPrev, _respPrev;
 
     public long OrigPayloadBytes { get; private set; }
@@ -27,21 +30,85 @@ internal sealed partial class ZeekConnectionState
     /// <summary>Marks that Zeek would have flipped the endpoints: the first packet seen was a SYN-ACK.</summary>
     public void Flip() => _history.Append('^');
 
-    public void Process(bool isOrig, in SegmentView s, bool retransmittedPayload, bool checksumBad)
+    /// <summary>
+    /// Follows one segment from the originator (<paramref name="isOrig"/>) or the responder. Returns true when
+    /// Zeek turns the connection around on it: the connection began with a SYN-ACK that was not flipped, and
+    /// now a pure ACK or data shows it was no stealth scan, so the SYN-ACK's sender becomes the responder (its
+    /// history becomes "^h") and this segment's side changes with it.
+    /// </summary>
+    public bool Process(bool isOrig, in SegmentView s, bool checksumBad)
     {
         var dir = isOrig ? _orig : _resp;
         if (checksumBad)
         {
             // Zeek drops a segment with a bad checksum after noting it.
             Logarithmic(isOrig, 'c', ref dir.BadChecksums, ref dir.BadChecksumThreshold);
-            return;
+            return false;
         }
-        RecordHistory(isOrig, dir, s, retransmittedPayload);
+        bool flipped = false;
+        if (!s.Syn && !s.Fin && !s.Rst && (s.PayloadLength > 0 || s.HasAck) && _history.Length == 1 && _history[0] == 'H')
+        {
+            (_orig, _resp) = (_resp, _orig);
+            (_origState, _respState) = (_respState, _origState);
+            (_origPrev, _respPrev) = (_respPrev, _origPrev);
+            (OrigPayloadBytes, RespPayloadBytes) = (RespPayloadBytes, OrigPayloadBytes);
+            _history.Clear().Append("^h");
+            isOrig = !isOrig;
+            dir = isOrig ? _orig : _resp;
+            flipped = true;
+        }
+        var me = isOrig ? _origState : _respState;
+        var peer = isOrig ? _respState : _origState;
+        InitSequence(dir, me, s);
+        RecordHistory(isOrig, dir, s);
+        // Zeek's zero-window rule: not on a reset, not after this side's reset, not once the peer closed.
+        if (s.Window == 0 && !s.Rst && peer != ZeekEndpointState.Closed && me != ZeekEndpointState.Reset)
+            Logarithmic(isOrig, 'w', ref dir.ZeroWindows, ref dir.ZeroWindowThreshold);
+        UpdateLastSeq(isOrig, dir, me, s);
         if (isOrig)
             OrigPayloadBytes += s.PayloadLength;
         else
             RespPayloadBytes += s.PayloadLength;
         UpdateStates(isOrig, s);
+        return flipped;
+    }
+
+    /// <summary>Where Zeek starts a side's sequence space: at its SYN, or one before its first segment when no SYN was seen.</summary>
+    private static void InitSequence(DirectionHistory dir, ZeekEndpointState state, in SegmentView s)
+    {
+        uint end = s.Seq + s.SequenceSpace;
+        if (state == ZeekEndpointState.Inactive)
+        {
+            dir.StartSeq = s.Syn ? s.Seq : s.Seq - 1;
+            // A first segment without SYN does not count as a repeat of itself.
+            dir.LastSeq = s.Syn ? end : s.Seq;
+        }
+        else if (state is ZeekEndpointState.SynSent or ZeekEndpointState.SynAckSent && s.Syn && s.Seq != dir.StartSeq)
+        {
+            dir.StartSeq = s.Seq;
+            dir.LastSeq = end;
+        }
+    }
+
+    /// <summary>
+    /// Zeek's retransmission rule ('t'): a segment with data that does not reach past the highest sequence number
+    /// its side has sent. SYNs and resets far off the sequence space, and anything after the side's own reset,
+    /// are not trusted either way.
+    /// </summary>
+    private void UpdateLastSeq(bool isOrig, DirectionHistory dir, ZeekEndpointState state, in SegmentView s)
+    {
+        uint end = s.Seq + s.SequenceSpace;
+        int delta = (int)(end - dir.LastSeq);
+        if ((s.Syn || s.Rst) && (delta > TooLargeSeqDelta || delta < -TooLargeSeqDelta))
+            return;
+        if (s.Fin && dir.LastSeq == dir.StartSeq + 1)
+            dir.LastSeq = end;
+        else if (state == ZeekEndpointState.Reset)
+            return;
+        else if (delta > 0)
+            dir.LastSeq = end;
+        else if (s.PayloadLength > 0)
+            Logarithmic(isOrig, 't', ref dir.Retransmissions, ref dir.RetransmissionThreshold);
     }
 
     /// <summary>A gap in one direction's data (an ACK for bytes never seen), Zeek's 'g'.</summary>
@@ -51,33 +118,42 @@ internal sealed partial class ZeekConnectionState
         Logarithmic(isOrig, 'g', ref dir.Gaps, ref dir.GapThreshold);
     }
 
-    private void RecordHistory(bool isOrig, DirectionHistory dir, in SegmentView s, bool retransmittedPayload)
+    /// <summary>
+    /// Zeek's history letters for one segment: a segment with two of SYN, FIN, RST is only 'q' (or 'i' for FIN
+    /// with RST); with one of them, its letter again only when its sequence number changed (a FIN's is the
+    /// one after its data); with none, 'd' for data or else 'a' for an ACK, once per direction.
+    /// </summary>
+    private void RecordHistory(bool isOrig, DirectionHistory dir, in SegmentView s)
     {
         bool syn = s.Syn, fin = s.Fin, rst = s.Rst;
-        if (syn && (fin || rst))
-            Once(isOrig, 'q', ref dir.SawMultiFlag);
-        else if (fin && rst)
-            Once(isOrig, 'i', ref dir.SawInconsistent);
-
-        if (syn)
+        int controls = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
+        if (controls > 1)
         {
-            if (s.HasAck)
-                OnSeqChange(isOrig, 'h', ref dir.SynAckSeq, s.Seq);
+            if (fin && rst)
+                Once(isOrig, 'i', ref dir.SawInconsistent);
             else
-                OnSeqChange(isOrig, 's', ref dir.SynSeq, s.Seq);
+                Once(isOrig, 'q', ref dir.SawMultiFlag);
         }
-        if (fin)
-            OnSeqChange(isOrig, 'f', ref dir.FinSeq, s.Seq);
-        if (rst)
+        else if (syn)
+        {
+            OnSeqChange(isOrig, s.HasAck ? 'h' : 's', ref dir.SynSeq, s.Seq);
+        }
+        else if (fin)
+        {
+            OnSeqChange(isOrig, 'f', ref dir.FinSeq, s.Seq + (uint)s.PayloadLength);
+        }
+        else if (rst)
+        {
             OnSeqChange(isOrig, 'r', ref dir.RstSeq, s.Seq);
-        if (s.HasAck && s.PayloadLength == 0 && !syn && !fin && !rst)
-            Once(isOrig, 'a', ref dir.SawAck);
-        if (s.PayloadLength > 0)
+        }
+        else if (s.PayloadLength > 0)
+        {
             Once(isOrig, 'd', ref dir.SawData);
-        if (retransmittedPayload)
-            Logarithmic(isOrig, 't', ref dir.Retransmissions, ref dir.RetransmissionThreshold);
-        if (s.Window == 0 && !rst && !syn)
-            Logarithmic(isOrig, 'w', ref dir.ZeroWindows, ref dir.ZeroWindowThreshold);
+        }
+        else if (s.HasAck)
+        {
+            Once(isOrig, 'a', ref dir.SawAck);
+        }
     }
 
     private void Append(bool isOrig, char letter)
@@ -116,7 +192,8 @@ internal sealed partial class ZeekConnectionState
     private sealed class DirectionHistory
     {
         public bool SawAck, SawData, SawInconsistent, SawMultiFlag;
-        public uint? SynSeq, SynAckSeq, FinSeq, RstSeq;
+        public uint? SynSeq, FinSeq, RstSeq;
+        public uint StartSeq, LastSeq;
         public int BadChecksums, BadChecksumThreshold, Gaps, GapThreshold, Retransmissions, RetransmissionThreshold, ZeroWindows, ZeroWindowThreshold;
     }
 
