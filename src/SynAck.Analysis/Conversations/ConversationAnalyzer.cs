@@ -22,6 +22,7 @@ public sealed class ConversationAnalyzer
     private readonly Dictionary<ConnectionKey, RecentEnd> _recent = [];
     private readonly SummaryBuilder _summary;
     private const int TcpMinimumHeader = 20;
+    private const int Ipv6FixedHeader = 40;
 
     private byte[] _padded = new byte[2048];
     private byte[] _offloaded = new byte[2048];
@@ -103,7 +104,14 @@ public sealed class ConversationAnalyzer
             // in; one longer than the frame is a damaged header. Either way the packet is as long as the frame
             // says, as Wireshark reads it.
             offloadedLength = ipBytes.Length;
-            ipBytes = WithTotalLength(ipBytes, Math.Min(offloadedLength, ushort.MaxValue));
+            ipBytes = WithLengthField(ipBytes, 2, Math.Min(offloadedLength, ushort.MaxValue));
+        }
+        else if (ipBytes.Length > Ipv6FixedHeader && ipBytes[0] >> 4 == 6 && ipBytes[4] == 0 && ipBytes[5] == 0 && ipBytes[6] == (byte)IpProtocol.HopByHop)
+        {
+            // RFC 2675: a jumbogram (payload length 0, the length in a hop-by-hop Jumbo Payload option), as Linux
+            // BIG TCP sends them; read as long as the frame.
+            offloadedLength = ipBytes.Length;
+            ipBytes = WithLengthField(ipBytes, 4, Math.Min(offloadedLength - Ipv6FixedHeader, ushort.MaxValue));
         }
         // Checksums are judged below, never a reason to drop the packet here (as in Wireshark and Zeek).
         var status = IpPacket.TryParse(ipBytes, out var ip, verifyChecksum: false);
@@ -284,14 +292,14 @@ public sealed class ConversationAnalyzer
         }
     }
 
-    /// <summary>A copy of the IPv4 packet <paramref name="ip"/> with its total length field set to <paramref name="length"/>.</summary>
-    private ReadOnlySpan<byte> WithTotalLength(ReadOnlySpan<byte> ip, int length)
+    /// <summary>A copy of the IP packet <paramref name="ip"/> with the 16-bit length field at <paramref name="at"/> set to <paramref name="length"/>.</summary>
+    private ReadOnlySpan<byte> WithLengthField(ReadOnlySpan<byte> ip, int at, int length)
     {
         if (_offloaded.Length < ip.Length)
             _offloaded = new byte[Math.Max(ip.Length, _offloaded.Length * 2)];
         ip.CopyTo(_offloaded);
-        _offloaded[2] = (byte)(length >> 8);
-        _offloaded[3] = (byte)length;
+        _offloaded[at] = (byte)(length >> 8);
+        _offloaded[at + 1] = (byte)length;
         return _offloaded.AsSpan(0, ip.Length);
     }
 

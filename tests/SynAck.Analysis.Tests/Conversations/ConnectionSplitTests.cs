@@ -108,6 +108,29 @@ public sealed class ConnectionSplitTests
     }
 
     [Fact]
+    public void An_ipv6_jumbogram_is_read_as_long_as_the_frame()
+    {
+        // RFC 2675 as Linux BIG TCP sends it: payload length 0, a hop-by-hop header with the Jumbo Payload option.
+        var buffer = new byte[2048];
+        var h = new TcpHeaderFields { SourcePort = 40000, DestinationPort = 80, Seq = new SeqNum(1001), Ack = new SeqNum(5001), Flags = PA, Window = 1000 };
+        int n = IpPacket.WriteTcp(buffer, IpAddress.Parse("2001:db8::1"), IpAddress.Parse("2001:db8::2"), h, new byte[1000]);
+        var packet = buffer[..n];
+        int jumbo = n - 40 + 8;
+        byte[] hopByHop = [(byte)IpProtocol.Tcp, 0, 0xC2, 4, (byte)(jumbo >> 24), (byte)(jumbo >> 16), (byte)(jumbo >> 8), (byte)jumbo];
+        byte[] frame = [.. packet[..40], .. hopByHop, .. packet[40..]];
+        frame[4] = 0;
+        frame[5] = 0;
+        frame[6] = (byte)IpProtocol.HopByHop;
+        var stream = new MemoryStream();
+        using (var writer = new SynAck.Capture.PcapWriter(stream, SynAck.Capture.LinkType.Raw, nanosecond: true, leaveOpen: true))
+            writer.WritePacket(1_700_000_000_000_000_000L, frame);
+        stream.Position = 0;
+        var c = CaptureAnalysis.Analyze(stream).Connections.Single();
+        Assert.Equal(1000, c.OriginatorBytes);
+        Assert.Equal(frame.Length, c.OriginatorIpBytes);
+    }
+
+    [Fact]
     public void The_first_fragment_of_a_tcp_packet_is_read_for_its_header_without_sequence_analysis()
     {
         // More-fragments set, offset 0: the TCP header is there, the rest of the packet is not.
