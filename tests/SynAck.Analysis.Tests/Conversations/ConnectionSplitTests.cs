@@ -98,6 +98,15 @@ public sealed class ConnectionSplitTests
     }
 
     [Fact]
+    public void One_byte_segments_to_a_side_never_heard_from_are_no_zero_window_probes()
+    {
+        // Only one direction captured (asymmetric routing): the receiver's window is unknown, not zero.
+        var c = Connections(new SyntheticCapture().Add(0, true, PA, 1001, 5001, length: 1).Add(1, true, PA, 1002, 5001, length: 1)
+            .Add(2, true, PA, 1003, 5001, length: 1)).Single();
+        Assert.Equal(0, c.Expert[TcpExpertFlags.ZeroWindowProbe]);
+    }
+
+    [Fact]
     public void An_ipv4_total_length_of_zero_is_read_as_the_frames_length()
     {
         // Captured on the sender before TCP segmentation offload filled in the length.
