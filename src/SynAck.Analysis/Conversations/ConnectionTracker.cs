@@ -95,8 +95,6 @@ internal sealed class ConnectionTracker
         if (first && _firstPacketReused)
             expert |= TcpExpertFlags.ReusedPorts;
         rec.Expert.Add(expert, s.Frame);
-        if ((expert & TcpExpertFlags.AckedUnseenSegment) != 0)
-            _zeek.ContentGap(!fromOrig);
         if (checksum == ChecksumVerdict.Bad)
             rec.BadChecksums++;
         else if (checksum == ChecksumVerdict.Offloaded)
@@ -307,6 +305,7 @@ internal sealed class ConnectionTracker
         var rec = Record;
         rec.ConnState = _zeek.ConnState;
         rec.History = _zeek.History;
+        rec.MissedBytes = _zeek.MissedBytes;
         rec.InitialRtt = _wireshark.InitialRttNs > 0 ? new Duration(_wireshark.InitialRttNs) : null;
         rec.EndKind = _sawRst ? (rec.ActiveCloser is not null && rec.ResetPhase == Conversations.ResetPhase.AfterFin ? ConnectionEndKind.FinThenRst : ConnectionEndKind.Rst)
             : _origFin is not null && _respFin is not null ? ConnectionEndKind.Fin

@@ -70,8 +70,33 @@ internal sealed partial class ZeekConnectionState
         else
             RespPayloadBytes += s.PayloadLength;
         UpdateStates(isOrig, s);
+        if (s.HasAck)
+            NoteGaps(!isOrig, s.Ack);
+        dir.Holes.Sent(s.Syn ? s.Seq + 1 : s.Seq, s.PayloadLength, s.Syn, s.Fin);
         return flipped;
     }
+
+    /// <summary>Bytes of content gaps given up in both directions (Zeek's <c>missed_bytes</c>).</summary>
+    public long MissedBytes { get; private set; }
+
+    /// <summary>
+    /// An acknowledgment of the <paramref name="senderIsOrig"/> side's data: holes it passes over are content gaps,
+    /// counted (history 'g', <c>missed_bytes</c>) only while both sides are established or closing cleanly from
+    /// there, as in Zeek, where other states make false gaps (resets, partial connections).
+    /// </summary>
+    private void NoteGaps(bool senderIsOrig, uint ack)
+    {
+        var sender = senderIsOrig ? _orig : _resp;
+        long missed = sender.Holes.Acked(ack, out int gaps);
+        if (gaps == 0 || !CleanlyEstablished(_origState, _origPrev) || !CleanlyEstablished(_respState, _respPrev))
+            return;
+        MissedBytes += missed;
+        for (int i = 0; i < gaps; i++)
+            Logarithmic(senderIsOrig, 'g', ref sender.Gaps, ref sender.GapThreshold);
+    }
+
+    private static bool CleanlyEstablished(ZeekEndpointState state, ZeekEndpointState previous)
+        => state == ZeekEndpointState.Established || (state == ZeekEndpointState.Closed && previous == ZeekEndpointState.Established);
 
     /// <summary>Where Zeek starts a side's sequence space: at its SYN, or one before its first segment when no SYN was seen.</summary>
     private static void InitSequence(DirectionHistory dir, ZeekEndpointState state, in SegmentView s)
@@ -111,12 +136,6 @@ internal sealed partial class ZeekConnectionState
             Logarithmic(isOrig, 't', ref dir.Retransmissions, ref dir.RetransmissionThreshold);
     }
 
-    /// <summary>A gap in one direction's data (an ACK for bytes never seen), Zeek's 'g'.</summary>
-    public void ContentGap(bool isOrig)
-    {
-        var dir = isOrig ? _orig : _resp;
-        Logarithmic(isOrig, 'g', ref dir.Gaps, ref dir.GapThreshold);
-    }
 
     /// <summary>
     /// Zeek's history letters for one segment: a segment with two of SYN, FIN, RST is only 'q' (or 'i' for FIN
@@ -194,6 +213,7 @@ internal sealed partial class ZeekConnectionState
         public bool SawAck, SawData, SawInconsistent, SawMultiFlag;
         public uint? SynSeq, FinSeq, RstSeq;
         public uint StartSeq, LastSeq;
+        public readonly ZeekSequenceHoles Holes = new();
         public int BadChecksums, BadChecksumThreshold, Gaps, GapThreshold, Retransmissions, RetransmissionThreshold, ZeroWindows, ZeroWindowThreshold;
     }
 

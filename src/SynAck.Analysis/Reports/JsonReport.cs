@@ -114,6 +114,7 @@ public sealed class JsonReport : IDisposable
         w.WriteStartObject("zeek");
         w.WriteString("conn_state", c.ConnState);
         w.WriteString("history", c.History);
+        w.WriteNumber("missed_bytes", c.MissedBytes);
         w.WriteEndObject();
 
         w.WriteStartObject("wireshark");

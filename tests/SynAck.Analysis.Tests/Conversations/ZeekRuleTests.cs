@@ -118,6 +118,28 @@ public sealed class ZeekRuleTests
     }
 
     [Fact]
+    public void A_hole_the_peer_acknowledges_is_a_content_gap_counted_in_missed_bytes_unless_filled_first()
+    {
+        // 1101..1200 never captured; the server acknowledges past it.
+        var gap = new SyntheticCapture().Handshake().Add(30, true, PA, 1001, 5001, length: 100)
+            .Add(31, true, PA, 1201, 5001, length: 100).Add(32, false, A, 5001, 1301).Analyze().Connections.Single();
+        Assert.Equal(100, gap.MissedBytes);
+        Assert.Equal("ShADaG", gap.History);
+
+        // The missing segment arrives (reordered) before the acknowledgment: no gap.
+        var filled = new SyntheticCapture().Handshake().Add(30, true, PA, 1001, 5001, length: 100)
+            .Add(31, true, PA, 1201, 5001, length: 100).Add(32, true, PA, 1101, 5001, length: 100)
+            .Add(33, false, A, 5001, 1301).Analyze().Connections.Single();
+        Assert.Equal(0, filled.MissedBytes);
+        Assert.DoesNotContain('G', filled.History);
+
+        // The last segment is missing: acknowledged data past the highest seen is a gap too, the FIN's octet is not.
+        var tail = new SyntheticCapture().Handshake().Add(30, true, PA, 1001, 5001, length: 100)
+            .Add(31, true, TcpFlags.Fin | A, 1201, 5001).Add(32, false, A, 5001, 1202).Analyze().Connections.Single();
+        Assert.Equal(100, tail.MissedBytes);
+    }
+
+    [Fact]
     public void Bad_checksums_count_1_10_100_when_verification_is_asked_for()
     {
         var cap = new SyntheticCapture { Mangle = (p, fromClient) => { if (!fromClient && p.Length > 40) p[^1] ^= 0x5A; } }
