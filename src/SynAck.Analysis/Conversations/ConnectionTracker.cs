@@ -306,6 +306,8 @@ internal sealed class ConnectionTracker
         rec.ConnState = _zeek.ConnState;
         rec.History = _zeek.History;
         rec.MissedBytes = _zeek.MissedBytes;
+        rec.ZeekOriginatorBytes = _zeek.OrigSize;
+        rec.ZeekResponderBytes = _zeek.RespSize;
         rec.InitialRtt = _wireshark.InitialRttNs > 0 ? new Duration(_wireshark.InitialRttNs) : null;
         rec.EndKind = _sawRst ? (rec.ActiveCloser is not null && rec.ResetPhase == Conversations.ResetPhase.AfterFin ? ConnectionEndKind.FinThenRst : ConnectionEndKind.Rst)
             : _origFin is not null && _respFin is not null ? ConnectionEndKind.Fin

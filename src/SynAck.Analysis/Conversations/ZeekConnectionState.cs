@@ -60,6 +60,10 @@ internal sealed partial class ZeekConnectionState
         var me = isOrig ? _origState : _respState;
         var peer = isOrig ? _respState : _origState;
         InitSequence(dir, me, s);
+        if (s.HasAck)
+            NoteAck(isOrig ? _resp : _orig, peer, s);
+        if (s.Fin)
+            dir.Fins++;
         RecordHistory(isOrig, dir, s);
         // Zeek's zero-window rule: not on a reset, not after this side's reset, not once the peer closed.
         if (s.Window == 0 && !s.Rst && peer != ZeekEndpointState.Closed && me != ZeekEndpointState.Reset)
@@ -74,6 +78,48 @@ internal sealed partial class ZeekConnectionState
             NoteGaps(!isOrig, s.Ack);
         dir.Holes.Sent(s.Syn ? s.Seq + 1 : s.Seq, s.PayloadLength, s.Syn, s.Fin);
         return flipped;
+    }
+
+    /// <summary>Zeek's <c>orig_bytes</c>: the originator's sequence space used, not counting SYN and FIN (retransmissions once).</summary>
+    public long OrigSize => Size(_orig, _origState, _origPrev, _respState);
+
+    /// <summary>Zeek's <c>resp_bytes</c>.</summary>
+    public long RespSize => Size(_resp, _respState, _respPrev, _origState);
+
+    /// <summary>
+    /// Zeek's endpoint size: from its start to the further of the highest sequence number it sent and the highest
+    /// its peer acknowledged, less the SYN's and the FIN's octets; 0 for a side whose SYN was answered by a reset
+    /// that acknowledged something else (a half-open connection discovered and aborted).
+    /// </summary>
+    private static long Size(DirectionHistory dir, ZeekEndpointState state, ZeekEndpointState previous, ZeekEndpointState peer)
+    {
+        if (previous == ZeekEndpointState.SynSent && state == ZeekEndpointState.Reset && peer == ZeekEndpointState.Inactive
+            && dir.AckSeq != dir.StartSeq && dir.AckSeq != dir.StartSeq + 1)
+            return 0;
+        long size = (int)(dir.LastSeq - dir.AckSeq) > 0 ? (uint)(dir.LastSeq - dir.StartSeq) : (uint)(dir.AckSeq - dir.StartSeq);
+        if (size != 0)
+            size--;
+        if (dir.Fins > 0 && size != 0)
+            size--;
+        return size;
+    }
+
+    /// <summary>
+    /// An ACK towards <paramref name="receiver"/>: if it has sent nothing yet, its sequence space starts one before
+    /// the acknowledged number; otherwise the highest acknowledgment (not trusted on a reset) moves forward.
+    /// </summary>
+    private static void NoteAck(DirectionHistory receiver, ZeekEndpointState receiverState, in SegmentView s)
+    {
+        if (receiverState == ZeekEndpointState.Inactive)
+        {
+            receiver.StartSeq = s.Ack - 1;
+            receiver.AckSeq = s.Ack - 1;
+            receiver.LastSeq = s.Ack - 1;
+        }
+        else if (!s.Rst && (int)(s.Ack - receiver.AckSeq) > 0)
+        {
+            receiver.AckSeq = s.Ack;
+        }
     }
 
     /// <summary>Bytes of content gaps given up in both directions (Zeek's <c>missed_bytes</c>).</summary>
@@ -105,12 +151,14 @@ internal sealed partial class ZeekConnectionState
         if (state == ZeekEndpointState.Inactive)
         {
             dir.StartSeq = s.Syn ? s.Seq : s.Seq - 1;
+            dir.AckSeq = dir.StartSeq;
             // A first segment without SYN does not count as a repeat of itself.
             dir.LastSeq = s.Syn ? end : s.Seq;
         }
         else if (state is ZeekEndpointState.SynSent or ZeekEndpointState.SynAckSent && s.Syn && s.Seq != dir.StartSeq)
         {
             dir.StartSeq = s.Seq;
+            dir.AckSeq = s.Seq;
             dir.LastSeq = end;
         }
     }
@@ -212,7 +260,8 @@ internal sealed partial class ZeekConnectionState
     {
         public bool SawAck, SawData, SawInconsistent, SawMultiFlag;
         public uint? SynSeq, FinSeq, RstSeq;
-        public uint StartSeq, LastSeq;
+        public uint StartSeq, LastSeq, AckSeq;
+        public int Fins;
         public readonly ZeekSequenceHoles Holes = new();
         public int BadChecksums, BadChecksumThreshold, Gaps, GapThreshold, Retransmissions, RetransmissionThreshold, ZeroWindows, ZeroWindowThreshold;
     }

@@ -140,6 +140,24 @@ public sealed class ZeekRuleTests
     }
 
     [Fact]
+    public void Zeeks_byte_counts_come_from_the_sequence_space_so_retransmitted_bytes_count_once_and_missed_ones_too()
+    {
+        var c = new SyntheticCapture().Handshake().Add(30, true, PA, 1001, 5001, length: 100).Add(31, true, PA, 1001, 5001, length: 100)
+            .Add(32, true, PA, 1201, 5001, length: 100).Add(33, false, A, 5001, 1301)
+            .Add(34, true, TcpFlags.Fin | A, 1301, 5001).Add(35, false, TcpFlags.Fin | A, 5001, 1302).Add(36, true, A, 1302, 5002)
+            .Analyze().Connections.Single();
+        Assert.Equal(300, c.OriginatorBytes);
+        Assert.Equal(300, c.ZeekOriginatorBytes);
+        Assert.Equal(100, c.MissedBytes);
+        Assert.Equal(0, c.ZeekResponderBytes);
+
+        var retransmitted = new SyntheticCapture().Handshake().Add(30, true, PA, 1001, 5001, length: 100).Add(40, true, PA, 1001, 5001, length: 100)
+            .Add(41, false, A, 5001, 1101).Analyze().Connections.Single();
+        Assert.Equal(200, retransmitted.OriginatorBytes);
+        Assert.Equal(100, retransmitted.ZeekOriginatorBytes);
+    }
+
+    [Fact]
     public void Bad_checksums_count_1_10_100_when_verification_is_asked_for()
     {
         var cap = new SyntheticCapture { Mangle = (p, fromClient) => { if (!fromClient && p.Length > 40) p[^1] ^= 0x5A; } }
