@@ -107,6 +107,15 @@ public sealed class ConnectionSplitTests
     }
 
     [Fact]
+    public void A_syn_without_window_scaling_makes_both_windows_unscaled_even_when_the_syn_ack_is_missing()
+    {
+        // The SYN-ACK was not captured; the server's 100-byte window is known unscaled, so 100 bytes fill it.
+        var c = Connections(new SyntheticCapture().Add(0, true, TcpFlags.Syn, 1000, 0).Add(20, false, A, 5001, 1001, window: 100)
+            .Add(21, true, PA, 1001, 5001, length: 100)).Single();
+        Assert.Equal(1, c.Expert[TcpExpertFlags.WindowFull]);
+    }
+
+    [Fact]
     public void An_ipv4_total_length_of_zero_is_read_as_the_frames_length()
     {
         // Captured on the sender before TCP segmentation offload filled in the length.
