@@ -31,7 +31,8 @@ public sealed class CaptureAnalysis
         while (reader.TryReadNext(out var record))
             analyzer.Add(record);
         analyzer.Complete();
-        connections.Sort((a, b) => a.Stream.CompareTo(b.Stream));
+        // Records Zeek split from one Wireshark conversation share its stream number: those in capture order.
+        connections.Sort((a, b) => a.Stream != b.Stream ? a.Stream.CompareTo(b.Stream) : a.FirstFrame.CompareTo(b.FirstFrame));
         return new CaptureAnalysis(connections, analyzer.Summary, reader.Error, reader.BytesRead);
     }
 }

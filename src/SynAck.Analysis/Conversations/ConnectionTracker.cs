@@ -10,22 +10,29 @@ namespace SynAck.Analysis.Conversations;
 /// </summary>
 internal sealed class ConnectionTracker
 {
-    private readonly WiresharkFlow _low = new();
-    private readonly WiresharkFlow _high = new();
+    private readonly WiresharkConversation _wireshark;
     private readonly ZeekConnectionState _zeek = new();
     private readonly int _segmentLimit;
     private bool _origIsLow;
     private bool _lowSentAck, _highSentAck;
     private bool _sawSynAck, _handshakeDone, _anyPayload, _sawRst, _firstPacketReused;
     private uint? _origFin, _respFin;
-    private long _lastSynTime, _lastSynAckTime, _latestSynTime, _lastPacketTime;
-    private long _initialRttNs;
+    private long _lastSynTime, _lastSynAckTime, _lastPacketTime;
 
-    public ConnectionTracker(long stream, int segmentLimit, int expertFrameLimit)
+    /// <param name="wireshark">The Wireshark conversation this connection belongs to: a new one, or the one an earlier connection on the 4-tuple began.</param>
+    /// <param name="segmentLimit">Segments kept for the ladder diagram.</param>
+    /// <param name="expertFrameLimit">Frame numbers kept per expert verdict.</param>
+    public ConnectionTracker(WiresharkConversation wireshark, int segmentLimit, int expertFrameLimit)
     {
-        Record = new TcpConnection(stream) { Expert = new ExpertCounts(expertFrameLimit) };
+        _wireshark = wireshark;
+        Record = new TcpConnection(wireshark.Stream) { Expert = new ExpertCounts(expertFrameLimit) };
         _segmentLimit = segmentLimit;
     }
+
+    public WiresharkConversation Wireshark => _wireshark;
+
+    /// <summary>Either side sent a FIN or a reset: Zeek's "closed", after which any SYN opens a new connection.</summary>
+    public bool SawFinOrReset => _origFin is not null || _respFin is not null || _sawRst;
 
     public TcpConnection Record { get; }
 
@@ -34,19 +41,14 @@ internal sealed class ConnectionTracker
 
     public long LastPacketTime => _lastPacketTime;
 
-    /// <summary>The ISN base of the direction that sends from the low (<paramref name="fromLow"/>) or high endpoint, when known.</summary>
-    public bool TryGetBase(bool fromLow, out uint baseSeq)
-    {
-        var flow = fromLow ? _low : _high;
-        baseSeq = flow.BaseSeq;
-        return flow.BaseSet;
-    }
-
     /// <summary>This connection began with a SYN on a 4-tuple another connection had used (Wireshark's "reused ports").</summary>
     public void MarkReused(Duration? previousEndedAgo, bool inTimeWait)
     {
         _firstPacketReused = true;
         Record.ReusedTuple = true;
+        // Wireshark: a conversation opened on a reused 4-tuple starts with the SYN's completeness bit.
+        _wireshark.Completeness = 1;
+        _wireshark.Started = true;
         Record.PreviousOnTupleEndedAgo = previousEndedAgo;
         Record.SynDuringTimeWait = inTimeWait;
     }
@@ -58,8 +60,15 @@ internal sealed class ConnectionTracker
         if (first)
             Begin(s, src, dst, fromLow);
         bool fromOrig = fromLow == _origIsLow;
-        var fwd = fromLow ? _low : _high;
-        var rev = fromLow ? _high : _low;
+        if (s.Fragment)
+        {
+            // Wireshark counts a fragment's header for completeness only; Zeek waits for the reassembled packet.
+            Count(s, fromOrig);
+            Touch(s);
+            return;
+        }
+        var fwd = _wireshark.Flow(fromLow);
+        var rev = _wireshark.Flow(!fromLow);
 
         if (!fwd.BaseSet)
         {
@@ -74,26 +83,28 @@ internal sealed class ConnectionTracker
 
         WiresharkSequenceAnalysis.NoteWindowScale(fwd, rev, s);
         uint window = WiresharkSequenceAnalysis.ScaledWindow(fwd, s);
-        bool resentPayload = s.PayloadLength > 0 && fwd.NextSeq != 0 && (int)(s.Seq - fwd.NextSeq) < 0;
-        if (s.PureSyn)
-            _latestSynTime = s.Time;
-        if (s.Flags == TcpFlags.Ack && _initialRttNs == 0 && _latestSynTime != 0)
-            _initialRttNs = Math.Max(1, s.Time - _latestSynTime);
 
         bool? resetInWindow = s.Rst && !_sawRst ? ResetAcceptable(s, rev, fromLow ? _highSentAck : _lowSentAck) : null;
 
-        var expert = WiresharkSequenceAnalysis.Analyze(fwd, rev, s, window, _initialRttNs);
+        var expert = WiresharkSequenceAnalysis.Analyze(fwd, rev, s, window, _wireshark.InitialRttNs);
+        // Wireshark takes the initial RTT after the analysis: from the latest SYN to the first segment with ACK and without SYN.
+        if (s.PureSyn)
+            _wireshark.LatestSynTime = s.Time;
+        else if (!s.Syn && s.HasAck && _wireshark.InitialRttNs == 0 && _wireshark.LatestSynTime != 0)
+            _wireshark.InitialRttNs = Math.Max(1, s.Time - _wireshark.LatestSynTime);
         if (first && _firstPacketReused)
             expert |= TcpExpertFlags.ReusedPorts;
         rec.Expert.Add(expert, s.Frame);
-        if ((expert & TcpExpertFlags.AckedUnseenSegment) != 0)
-            _zeek.ContentGap(!fromOrig);
         if (checksum == ChecksumVerdict.Bad)
             rec.BadChecksums++;
         else if (checksum == ChecksumVerdict.Offloaded)
             rec.OffloadedChecksums++;
         // Zeek's 'c' (and its ignoring the segment) only when verification was asked for.
-        _zeek.Process(fromOrig, s, resentPayload, verifyChecksums && checksum != ChecksumVerdict.Good);
+        if (_zeek.Process(fromOrig, s, verifyChecksums && checksum != ChecksumVerdict.Good))
+        {
+            FlipRoles();
+            fromOrig = !fromOrig;
+        }
 
         if (fromLow)
             _lowSentAck |= s.HasAck;
@@ -105,9 +116,7 @@ internal sealed class ConnectionTracker
         TrackClose(s, fromOrig, resetInWindow);
 
         _anyPayload |= s.PayloadLength > 0;
-        _lastPacketTime = s.Time;
-        rec.LastFrame = s.Frame;
-        rec.End = new Instant(s.Time);
+        Touch(s);
         if (rec.KeptSegments.Count < _segmentLimit)
             rec.KeptSegments.Add(new CapturedSegment(s.Frame, new Instant(s.Time), fromOrig ? ConnectionSide.Originator : ConnectionSide.Responder,
                 new SegmentSummary(s.Flags, s.Seq - fwd.BaseSeq, s.HasAck ? s.Ack - rev.BaseSeq : 0, s.Window, s.PayloadLength, s.OptionText), expert));
@@ -118,14 +127,43 @@ internal sealed class ConnectionTracker
         var rec = Record;
         rec.FirstFrame = s.Frame;
         rec.Start = new Instant(s.Time);
-        // Zeek's rule: a SYN-ACK first means its receiver opened the connection.
-        bool flipped = s.SynAck;
+        bool flipped = ZeekServerPorts.FlipsFirstPacket(src.Port, dst.Port, s.Syn, s.HasAck);
         _origIsLow = flipped ? !fromLow : fromLow;
         rec.Originator = flipped ? dst : src;
         rec.Responder = flipped ? src : dst;
         rec.Midstream = !s.PureSyn;
         if (flipped)
             _zeek.Flip();
+    }
+
+    private void Touch(in SegmentView s)
+    {
+        _lastPacketTime = s.Time;
+        Record.LastFrame = s.Frame;
+        Record.End = new Instant(s.Time);
+    }
+
+    /// <summary>
+    /// Zeek turned the connection around after it began with an unflipped SYN-ACK (see
+    /// <see cref="ZeekConnectionState.Process"/>): that first packet becomes the responder's SYN-ACK.
+    /// </summary>
+    private void FlipRoles()
+    {
+        var rec = Record;
+        _origIsLow = !_origIsLow;
+        (rec.Originator, rec.Responder) = (rec.Responder, rec.Originator);
+        (rec.OriginatorPackets, rec.ResponderPackets) = (rec.ResponderPackets, rec.OriginatorPackets);
+        (rec.OriginatorBytes, rec.ResponderBytes) = (rec.ResponderBytes, rec.OriginatorBytes);
+        (rec.OriginatorIpBytes, rec.ResponderIpBytes) = (rec.ResponderIpBytes, rec.OriginatorIpBytes);
+        rec.SynAckCount = 1;
+        rec.SynAckTime = rec.Start;
+        _lastSynAckTime = rec.Start.Nanoseconds;
+        _sawSynAck = true;
+        for (int i = 0; i < rec.KeptSegments.Count; i++)
+        {
+            var k = rec.KeptSegments[i];
+            rec.KeptSegments[i] = k with { From = k.From == ConnectionSide.Originator ? ConnectionSide.Responder : ConnectionSide.Originator };
+        }
     }
 
     private void Count(in SegmentView s, bool fromOrig)
@@ -144,18 +182,31 @@ internal sealed class ConnectionTracker
             rec.ResponderIpBytes += s.IpLength;
         }
 
-        int c = rec.Completeness;
-        if (s.Syn)
-            c |= s.HasAck ? 2 : 1;
-        else if (s.HasAck)
-            c |= 4;
-        if (s.PayloadLength > 0)
-            c |= 8;
-        if (s.Fin)
+        _wireshark.Completeness = NextCompleteness(_wireshark.Completeness, s, !_wireshark.Started);
+        _wireshark.Started = true;
+        rec.Completeness = _wireshark.Completeness;
+    }
+
+    /// <summary>
+    /// Wireshark's <c>tcp.completeness</c> bits (1 SYN, 2 SYN-ACK, 4 ACK, 8 data, 16 FIN, 32 RST) after one more
+    /// segment. Wireshark's rules: the first packet of a conversation counts only when it is a SYN (1, and 8 when
+    /// it carries data, TCP Fast Open); a conversation opened by a SYN on a reused 4-tuple starts at 1; later, a
+    /// segment counts as ACK (4) or data (8) only when it has ACK and not SYN, a FIN only together with ACK, a
+    /// reset always, and a later SYN never (a retransmitted SYN adds nothing).
+    /// </summary>
+    internal static int NextCompleteness(int c, in SegmentView s, bool opensConversation)
+    {
+        if (opensConversation)
+            return s.PureSyn ? 1 | (s.PayloadLength > 0 ? 8 : 0) : 0;
+        if (s.SynAck)
+            c |= 2;
+        if ((s.Flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Ack)
+            c |= s.PayloadLength > 0 ? 8 : 4;
+        if (s.Fin && s.HasAck)
             c |= 16;
         if (s.Rst)
             c |= 32;
-        rec.Completeness = c;
+        return c;
     }
 
     private void TrackHandshake(in SegmentView s, bool fromOrig)
@@ -254,7 +305,10 @@ internal sealed class ConnectionTracker
         var rec = Record;
         rec.ConnState = _zeek.ConnState;
         rec.History = _zeek.History;
-        rec.InitialRtt = _initialRttNs > 0 ? new Duration(_initialRttNs) : null;
+        rec.MissedBytes = _zeek.MissedBytes;
+        rec.ZeekOriginatorBytes = _zeek.OrigSize;
+        rec.ZeekResponderBytes = _zeek.RespSize;
+        rec.InitialRtt = _wireshark.InitialRttNs > 0 ? new Duration(_wireshark.InitialRttNs) : null;
         rec.EndKind = _sawRst ? (rec.ActiveCloser is not null && rec.ResetPhase == Conversations.ResetPhase.AfterFin ? ConnectionEndKind.FinThenRst : ConnectionEndKind.Rst)
             : _origFin is not null && _respFin is not null ? ConnectionEndKind.Fin
             : timedOut ? ConnectionEndKind.TimedOut

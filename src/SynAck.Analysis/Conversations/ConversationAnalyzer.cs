@@ -21,7 +21,11 @@ public sealed class ConversationAnalyzer
     private readonly Dictionary<ConnectionKey, ConnectionTracker> _active = [];
     private readonly Dictionary<ConnectionKey, RecentEnd> _recent = [];
     private readonly SummaryBuilder _summary;
+    private const int TcpMinimumHeader = 20;
+    private const int Ipv6FixedHeader = 40;
+
     private byte[] _padded = new byte[2048];
+    private byte[] _offloaded = new byte[2048];
     private long _nextStream;
     private long _now = long.MinValue;
     private long _nextSweep = long.MinValue;
@@ -93,11 +97,28 @@ public sealed class ConversationAnalyzer
             _truncated++;
             ipBytes = Pad(ipBytes, missing);
         }
+        int offloadedLength = 0;
+        if (ipBytes.Length >= 20 && ipBytes[0] >> 4 == 4 && (ipBytes[2] << 8 | ipBytes[3]) is var total && (total == 0 || total > ipBytes.Length))
+        {
+            // An IPv4 total length of 0 is a packet captured before segmentation offload (TSO, BIG TCP) filled it
+            // in; one longer than the frame is a damaged header. Either way the packet is as long as the frame
+            // says, as Wireshark reads it.
+            offloadedLength = ipBytes.Length;
+            ipBytes = WithLengthField(ipBytes, 2, Math.Min(offloadedLength, ushort.MaxValue));
+        }
+        else if (ipBytes.Length > Ipv6FixedHeader && ipBytes[0] >> 4 == 6 && ipBytes[4] == 0 && ipBytes[5] == 0 && ipBytes[6] == (byte)IpProtocol.HopByHop)
+        {
+            // RFC 2675: a jumbogram (payload length 0, the length in a hop-by-hop Jumbo Payload option), as Linux
+            // BIG TCP sends them; read as long as the frame.
+            offloadedLength = ipBytes.Length;
+            ipBytes = WithLengthField(ipBytes, 4, Math.Min(offloadedLength - Ipv6FixedHeader, ushort.MaxValue));
+        }
         // Checksums are judged below, never a reason to drop the packet here (as in Wireshark and Zeek).
         var status = IpPacket.TryParse(ipBytes, out var ip, verifyChecksum: false);
         if (status == WireStatus.Fragment)
         {
             _fragments++;
+            FirstFragment(record, ip, ipBytes);
             return;
         }
         if (status != WireStatus.Ok)
@@ -110,8 +131,9 @@ public sealed class ConversationAnalyzer
             _notTcp++;
             return;
         }
+        // The fixed TCP header must have been captured; options cut off by the snap length read as absent.
         if (TcpPacket.TryParse(ip.Payload, ip.Source, ip.Destination, out var tcp, verifyChecksum: false) != WireStatus.Ok
-            || ip.HeaderLength + tcp.HeaderLength > capturedIp)
+            || ip.HeaderLength + TcpMinimumHeader > capturedIp)
         {
             _malformed++;
             return;
@@ -124,10 +146,28 @@ public sealed class ConversationAnalyzer
         var src = new TcpEndpoint(ip.Source, tcp.SourcePort);
         var dst = new TcpEndpoint(ip.Destination, tcp.DestinationPort);
         var options = tcp.Options;
-        var segment = new SegmentView(record.FrameNumber, record.TimestampNanoseconds, tcp.Seq.Value, tcp.Ack.Value, tcp.Payload.Length,
-            tcp.Flags, tcp.Window, options.HasWindowScale, options.WindowScale, ip.TotalLength,
+        int ipLength = offloadedLength > 0 ? offloadedLength : ip.TotalLength;
+        int payloadLength = offloadedLength > ushort.MaxValue ? offloadedLength - ip.HeaderLength - tcp.HeaderLength : tcp.Payload.Length;
+        var segment = new SegmentView(record.FrameNumber, record.TimestampNanoseconds, tcp.Seq.Value, tcp.Ack.Value, payloadLength,
+            tcp.Flags, tcp.Window, options.HasWindowScale, options.WindowScale, ipLength,
             KeepsSegments(_nextStream) && (tcp.Flags & TcpFlags.Syn) != 0 ? OptionText(options) : null);
         Process(segment, src, dst, checksum);
+    }
+
+    /// <summary>
+    /// SynAck does not reassemble IP fragments; but the first fragment of a TCP packet holds its header, and
+    /// Wireshark, when it cannot reassemble, reads that header: the connection is noted without sequence analysis.
+    /// </summary>
+    private void FirstFragment(in CaptureRecord record, in IpPacket ip, ReadOnlySpan<byte> ipBytes)
+    {
+        bool first = ip.Version == 4 && ((ipBytes[6] & 0x1F) << 8 | ipBytes[7]) == 0;
+        if (!first || ip.Protocol != IpProtocol.Tcp
+            || TcpPacket.TryParse(ip.Payload, ip.Source, ip.Destination, out var tcp, verifyChecksum: false) != WireStatus.Ok)
+            return;
+        _segments++;
+        var segment = new SegmentView(record.FrameNumber, record.TimestampNanoseconds, tcp.Seq.Value, tcp.Ack.Value, 0,
+            tcp.Flags, tcp.Window, false, 0, ip.TotalLength, null, Fragment: true);
+        Process(segment, new TcpEndpoint(ip.Source, tcp.SourcePort), new TcpEndpoint(ip.Destination, tcp.DestinationPort), ChecksumVerdict.Good);
     }
 
     /// <summary>Finishes every connection still followed (open or timed out, judged at the last packet's time).</summary>
@@ -154,21 +194,44 @@ public sealed class ConversationAnalyzer
         var key = ConnectionKey.For(src, dst, out bool fromLow);
         if (_active.TryGetValue(key, out var tracker))
         {
-            // Wireshark: a SYN whose sequence number differs from the known ISN of its direction is a new connection.
-            if (s.PureSyn && tracker.TryGetBase(fromLow, out uint isn) && isn != s.Seq)
+            var conversation = tracker.Wireshark;
+            // Wireshark: a SYN whose sequence number differs from the known ISN of its direction opens a new conversation.
+            bool newConversation = s.PureSyn && conversation.TryGetBase(fromLow, out uint isn) && isn != s.Seq;
+            // Zeek: once either side sent a FIN or a reset, any SYN opens a new connection (a SYN-ACK only while
+            // the originator has sent nothing), even with the same ISN; Wireshark keeps the conversation.
+            bool newConnection = newConversation
+                || (s.Syn && tracker.SawFinOrReset && (!s.HasAck || tracker.Record.OriginatorPackets == 0));
+            if (newConnection)
             {
                 var previous = Finish(key, tracker, timedOut: false);
                 long endedAt = tracker.ClosedAt ?? tracker.LastPacketTime;
-                tracker = Create(key, s);
-                tracker.MarkReused(new Duration(s.Time - endedAt), InTimeWait(previous, endedAt, s.Time));
                 _recent.Remove(key);
+                tracker = Create(key, newConversation ? null : conversation);
+                if (newConversation)
+                    tracker.MarkReused(new Duration(s.Time - endedAt), InTimeWait(previous, endedAt, s.Time));
             }
         }
         else
         {
-            tracker = Create(key, s);
-            if (_recent.Remove(key, out var ended) && s.PureSyn && !(ended.BaseKnown(fromLow) && ended.Base(fromLow) == s.Seq))
-                tracker.MarkReused(new Duration(s.Time - ended.EndedAt), ended.CleanClose && s.Time - ended.EndedAt < _options.TimeWaitWindow.Nanoseconds);
+            if (_recent.Remove(key, out var ended))
+            {
+                // The 4-tuple's last connection was finished (closed and quiet, or idle): Wireshark continues its
+                // conversation unless this SYN brings a new ISN.
+                var conversation = ended.Conversation;
+                if (s.PureSyn && conversation.TryGetBase(fromLow, out uint isn) && isn != s.Seq)
+                {
+                    tracker = Create(key, null);
+                    tracker.MarkReused(new Duration(s.Time - ended.EndedAt), ended.CleanClose && s.Time - ended.EndedAt < _options.TimeWaitWindow.Nanoseconds);
+                }
+                else
+                {
+                    tracker = Create(key, conversation);
+                }
+            }
+            else
+            {
+                tracker = Create(key, null);
+            }
         }
         tracker.Process(s, src, dst, fromLow, checksum, _options.VerifyChecksums);
     }
@@ -176,10 +239,12 @@ public sealed class ConversationAnalyzer
     private bool InTimeWait(TcpConnection previous, long endedAt, long now)
         => previous.EndKind == ConnectionEndKind.Fin && now - endedAt < _options.TimeWaitWindow.Nanoseconds;
 
-    private ConnectionTracker Create(ConnectionKey key, in SegmentView s)
+    /// <summary>Follows a new connection on <paramref name="key"/>, in <paramref name="conversation"/> or in a new Wireshark conversation (a new stream number).</summary>
+    private ConnectionTracker Create(ConnectionKey key, WiresharkConversation? conversation)
     {
-        long stream = _nextStream++;
-        var tracker = new ConnectionTracker(stream, KeepsSegments(stream) ? _options.LadderSegmentLimit : 0, _options.ExpertFrameLimit);
+        conversation ??= new WiresharkConversation(_nextStream++);
+        long stream = conversation.Stream;
+        var tracker = new ConnectionTracker(conversation, KeepsSegments(stream) ? _options.LadderSegmentLimit : 0, _options.ExpertFrameLimit);
         _active[key] = tracker;
         return tracker;
     }
@@ -191,10 +256,10 @@ public sealed class ConversationAnalyzer
     {
         _active.Remove(key);
         var record = tracker.Finish(timedOut);
-        bool lowKnown = tracker.TryGetBase(true, out uint lowBase);
-        bool highKnown = tracker.TryGetBase(false, out uint highBase);
-        _recent[key] = new RecentEnd(tracker.ClosedAt ?? tracker.LastPacketTime, record.EndKind == ConnectionEndKind.Fin,
-            lowKnown, lowBase, highKnown, highBase);
+        // Remembered for one TIME_WAIT window after the record is emitted; a connection that went idle for one
+        // idle timeout more, as such a connection often resumes (Wireshark then continues its conversation).
+        long keep = timedOut ? _options.IdleTimeout.Nanoseconds : _options.TimeWaitWindow.Nanoseconds;
+        _recent[key] = new RecentEnd(tracker.ClosedAt ?? tracker.LastPacketTime, record.EndKind == ConnectionEndKind.Fin, _now + keep, tracker.Wireshark);
         _summary.Add(record);
         _onFinished?.Invoke(record);
         return record;
@@ -220,12 +285,22 @@ public sealed class ConversationAnalyzer
             foreach (var (key, t, timedOut) in due)
                 Finish(key, t, timedOut);
         }
-        long window = _options.TimeWaitWindow.Nanoseconds;
         foreach (var (key, r) in _recent)
         {
-            if (_now - r.EndedAt >= window)
+            if (_now >= r.ForgetAt)
                 _recent.Remove(key);
         }
+    }
+
+    /// <summary>A copy of the IP packet <paramref name="ip"/> with the 16-bit length field at <paramref name="at"/> set to <paramref name="length"/>.</summary>
+    private ReadOnlySpan<byte> WithLengthField(ReadOnlySpan<byte> ip, int at, int length)
+    {
+        if (_offloaded.Length < ip.Length)
+            _offloaded = new byte[Math.Max(ip.Length, _offloaded.Length * 2)];
+        ip.CopyTo(_offloaded);
+        _offloaded[at] = (byte)(length >> 8);
+        _offloaded[at + 1] = (byte)length;
+        return _offloaded.AsSpan(0, ip.Length);
     }
 
     private ReadOnlySpan<byte> Pad(ReadOnlySpan<byte> captured, int missing)
@@ -252,11 +327,6 @@ public sealed class ConversationAnalyzer
         return parts.Count == 0 ? null : string.Join(' ', parts);
     }
 
-    /// <summary>What is remembered about a 4-tuple after its connection was finished: for reuse and TIME_WAIT statistics.</summary>
-    private readonly record struct RecentEnd(long EndedAt, bool CleanClose, bool LowKnown, uint LowBase, bool HighKnown, uint HighBase)
-    {
-        public bool BaseKnown(bool fromLow) => fromLow ? LowKnown : HighKnown;
-
-        public uint Base(bool fromLow) => fromLow ? LowBase : HighBase;
-    }
+    /// <summary>What is remembered about a 4-tuple after its connection was finished: for reuse, TIME_WAIT statistics and Wireshark's conversation.</summary>
+    private readonly record struct RecentEnd(long EndedAt, bool CleanClose, long ForgetAt, WiresharkConversation Conversation);
 }

@@ -2,7 +2,10 @@ using SynAck.Wire;
 
 namespace SynAck.Analysis.Conversations;
 
-/// <summary>The fields of one captured TCP segment the analysis needs, copied out of the capture buffer.</summary>
+/// <summary>
+/// The fields of one captured TCP segment the analysis needs, copied out of the capture buffer.
+/// <see cref="Fragment"/>: the TCP header came from the first fragment of an IP packet (its payload counts as 0).
+/// </summary>
 internal readonly record struct SegmentView(
     long Frame,
     long Time,
@@ -14,7 +17,8 @@ internal readonly record struct SegmentView(
     bool HasWindowScale,
     byte WindowScale,
     int IpLength,
-    string? OptionText)
+    string? OptionText,
+    bool Fragment = false)
 {
     public bool Syn => (Flags & TcpFlags.Syn) != 0;
 

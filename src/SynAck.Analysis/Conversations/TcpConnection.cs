@@ -112,6 +112,15 @@ public sealed class TcpConnection
     /// <summary>Zeek's history letters; upper case for the originator.</summary>
     public string History { get; internal set; } = "";
 
+    /// <summary>Zeek's <c>missed_bytes</c>: bytes the peer acknowledged that the capture never showed (content gaps), both directions.</summary>
+    public long MissedBytes { get; internal set; }
+
+    /// <summary>Zeek's <c>orig_bytes</c>: the originator's sequence space used (retransmitted and missed bytes once, SYN and FIN not).</summary>
+    public long ZeekOriginatorBytes { get; internal set; }
+
+    /// <summary>Zeek's <c>resp_bytes</c>.</summary>
+    public long ZeekResponderBytes { get; internal set; }
+
     /// <summary>Wireshark's <c>tcp.completeness</c>: SYN 1, SYN-ACK 2, ACK 4, DATA 8, FIN 16, RST 32.</summary>
     public int Completeness { get; internal set; }
 

@@ -23,8 +23,11 @@ internal sealed class WiresharkFlow
 
     public long LastAckTime;
 
-    /// <summary>The last window advertised, scaled when the scale is known.</summary>
-    public uint Window;
+    /// <summary>
+    /// The last window advertised, scaled when the scale is known; the largest value until this side sent
+    /// anything (as in Wireshark), so a side never heard from has no zero window.
+    /// </summary>
+    public uint Window = uint.MaxValue;
 
     /// <summary>The shift this side announced: -1 not known (no SYN seen), -2 no scaling in effect.</summary>
     public int WinScale = -1;

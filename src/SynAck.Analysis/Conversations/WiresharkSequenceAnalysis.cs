@@ -18,18 +18,23 @@ internal static class WiresharkSequenceAnalysis
 
     private const TcpFlags SynFinRst = TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst;
 
-    /// <summary>Applies a SYN's window-scale option to its direction (Wireshark: -2 once either SYN lacks it).</summary>
+    /// <summary>
+    /// Applies a SYN's window-scale option to its direction. RFC 7323 §2.2: scaling is in effect only when both
+    /// SYNs carried the option; as in Wireshark, a SYN or SYN-ACK without it turns scaling off both ways (-2) at
+    /// once (so the other direction is known unscaled even if its SYN-ACK is not captured), and a SYN-ACK with it
+    /// answering a SYN without it does not turn it on.
+    /// </summary>
     public static void NoteWindowScale(WiresharkFlow fwd, WiresharkFlow rev, in SegmentView s)
     {
         if (!s.Syn)
             return;
-        fwd.WinScale = s.HasWindowScale ? Math.Min((int)s.WindowScale, 14) : -2;
-        // RFC 7323 §2.2: scaling is in effect only when both SYNs carried the option.
-        if (s.SynAck && (fwd.WinScale == -2 || rev.WinScale == -2))
+        if (!s.HasWindowScale)
         {
             fwd.WinScale = -2;
             rev.WinScale = -2;
+            return;
         }
+        fwd.WinScale = s.SynAck && rev.WinScale == -2 ? -2 : Math.Min((int)s.WindowScale, 14);
     }
 
     /// <summary>The window as Wireshark stores it: shifted by the sender's scale except on SYNs (RFC 7323 §2.2).</summary>

@@ -114,6 +114,9 @@ public sealed class JsonReport : IDisposable
         w.WriteStartObject("zeek");
         w.WriteString("conn_state", c.ConnState);
         w.WriteString("history", c.History);
+        w.WriteNumber("missed_bytes", c.MissedBytes);
+        w.WriteNumber("orig_bytes", c.ZeekOriginatorBytes);
+        w.WriteNumber("resp_bytes", c.ZeekResponderBytes);
         w.WriteEndObject();
 
         w.WriteStartObject("wireshark");

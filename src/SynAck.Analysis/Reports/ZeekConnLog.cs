@@ -62,8 +62,8 @@ public sealed class ZeekConnLog : IDisposable
         [
             ts, Uid(c), c.Originator.Address.ToString(), c.Originator.Port.ToString(inv), c.Responder.Address.ToString(),
             c.Responder.Port.ToString(inv), "tcp", "-", duration,
-            single ? "-" : c.OriginatorBytes.ToString(inv), single ? "-" : c.ResponderBytes.ToString(inv),
-            c.ConnState, "-", "-", "0", c.History.Length == 0 ? "-" : c.History,
+            single ? "-" : c.ZeekOriginatorBytes.ToString(inv), single ? "-" : c.ZeekResponderBytes.ToString(inv),
+            c.ConnState, "-", "-", c.MissedBytes.ToString(inv), c.History.Length == 0 ? "-" : c.History,
             c.OriginatorPackets.ToString(inv), c.OriginatorIpBytes.ToString(inv), c.ResponderPackets.ToString(inv), c.ResponderIpBytes.ToString(inv),
             "(empty)", CommunityId.Of(c),
         ];

@@ -13,6 +13,7 @@ internal static class Gre
     private const ushort AckPresent = 0x0080;   // RFC 2637 §4.1, version 1 only
     private const ushort ErspanII = 0x88BE;
     private const ushort ErspanIII = 0x22EB;
+    private const ushort WccpRedirect = 0x883E;
 
     public static LinkDecodeStatus Decode(ReadOnlySpan<byte> gre, int depth, out ReadOnlySpan<byte> ip)
     {
@@ -49,6 +50,11 @@ internal static class Gre
                     return LinkDecodeStatus.Truncated;
                 int header = (payload[11] & 0x01) != 0 ? 20 : 12;
                 return payload.Length < header ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[header..], depth + 1, out ip);
+            case WccpRedirect:
+                // WCCP redirection: IPv4, after a 4-byte redirect header in WCCP v2 (none in v1, where IP follows at once).
+                if (payload.Length > 0 && payload[0] >> 4 == 4)
+                    return IpStart.Accept(payload, 4, out ip);
+                return payload.Length <= 4 ? LinkDecodeStatus.Truncated : IpStart.Accept(payload[4..], 4, out ip);
             default:
                 return EtherTypes.Follow(type, payload, depth, out ip);
         }

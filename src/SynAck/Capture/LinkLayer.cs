@@ -58,6 +58,8 @@ public static class LinkLayer
             LinkType.CiscoHdlcWithDirection => frame.IsEmpty ? LinkDecodeStatus.Truncated : SerialLinks.DecodeCiscoHdlc(frame[1..], depth, out ip),
             LinkType.FrameRelay => SerialLinks.DecodeFrameRelay(frame, depth, out ip),
             LinkType.Slip => SerialLinks.DecodeSlip(frame, out ip),
+            LinkType.ArcnetBsd => ArcnetFrame.Decode(frame, linux: false, out ip),
+            LinkType.ArcnetLinux => ArcnetFrame.Decode(frame, linux: true, out ip),
             LinkType.AtmRfc1483 or LinkType.LinuxAtmClip => EtherTypes.FollowLlcSnap(frame, depth, out ip),
             LinkType.SunAtm => SerialLinks.DecodeSunAtm(frame, depth, out ip),
             LinkType.Mpls => Mpls.Decode(frame, depth, out ip),

@@ -14,6 +14,9 @@ public enum LinkType : uint
     /// <summary>Ethernet II (IEEE 802.3), optionally with 802.1Q / 802.1ad VLAN tags.</summary>
     Ethernet = 1,
 
+    /// <summary>ARCNET (BSD layout): stations, protocol ID, then the RFC 1201 or RFC 1051 encapsulation.</summary>
+    ArcnetBsd = 7,
+
     /// <summary>SLIP with libpcap's 16-byte pseudo-header.</summary>
     Slip = 8,
 
@@ -76,6 +79,9 @@ public enum LinkType : uint
 
     /// <summary>Juniper Ethernet with Juniper's capture header.</summary>
     JuniperEther = 178,
+
+    /// <summary>ARCNET (Linux layout): stations, two offset bytes, protocol ID, then the encapsulation.</summary>
+    ArcnetLinux = 129,
 
     /// <summary>Per-Packet Information header, then the link type it names.</summary>
     Ppi = 192,

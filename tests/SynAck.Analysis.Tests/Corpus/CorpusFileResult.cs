@@ -52,21 +52,35 @@ internal sealed class CorpusFileResult
         return string.Join("; ", parts.Take(6)) + (parts.Count > 6 ? $"; ... ({parts.Count} differences)" : "");
     }
 
-    /// <summary>Reads the capture with SynAck in process.</summary>
+    /// <summary>
+    /// Reads the capture with SynAck in process. SynAck's records are Zeek's connections; those that share a
+    /// Wireshark conversation share its stream number, so they are merged into one stream here: its first frame,
+    /// the completeness of its last record (the bits accumulate over the stream) and the sum of the expert counts.
+    /// </summary>
     public static (Dictionary<long, CorpusStream> Streams, int Count, bool NothingDecodable) AnalyzeWithSynAck(string path)
     {
-        var streams = new Dictionary<long, CorpusStream>();
-        int count = 0;
+        var byStream = new Dictionary<long, (long First, long Last, int Completeness, int[] Flags)>();
         var analyzer = new ConversationAnalyzer(new AnalyzerOptions(), c =>
         {
-            count++;
-            streams[c.FirstFrame] = new CorpusStream(c.FirstFrame, c.Completeness, ExpertCounts.AllFlags.Select(f => c.Expert[f]).ToArray());
+            var flags = ExpertCounts.AllFlags.Select(f => c.Expert[f]).ToArray();
+            if (byStream.TryGetValue(c.Stream, out var s))
+            {
+                for (int i = 0; i < flags.Length; i++)
+                    flags[i] += s.Flags[i];
+                byStream[c.Stream] = (Math.Min(s.First, c.FirstFrame), Math.Max(s.Last, c.LastFrame),
+                    c.LastFrame >= s.Last ? c.Completeness : s.Completeness, flags);
+            }
+            else
+            {
+                byStream[c.Stream] = (c.FirstFrame, c.LastFrame, c.Completeness, flags);
+            }
         });
         using var file = System.IO.File.OpenRead(path);
         using var reader = CaptureReader.Open(file);
         while (reader.TryReadNext(out var record))
             analyzer.Add(record);
         analyzer.Complete();
-        return (streams, count, analyzer.NothingDecodable);
+        var streams = byStream.Values.ToDictionary(s => s.First, s => new CorpusStream(s.First, s.Completeness, s.Flags));
+        return (streams, byStream.Count, analyzer.NothingDecodable);
     }
 }
