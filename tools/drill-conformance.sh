@@ -8,8 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-}
 for c in "$root/../shared" "$root/../../shared"; do [ -z "$shared" ] && [ -d "$c/peer-suites" ] && shared=$(cd "$c" && pwd); done
 suite=${1:-$shared/peer-suites/packetdrill/tcp}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# DRILL_WORK keeps the per-script results (kernel.tsv, runner-kernel.tsv, synack.txt) in a directory of your choice.
+if [ -n "${DRILL_WORK:-}" ]; then work=$DRILL_WORK; mkdir -p "$work"; else work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
 linux_only='^\./(fastopen|zerocopy|epoll|timestamping|tcp_info|md5|splice|sendfile|notsent_lowat|gro|inq|ioctl|eor)/'
 (cd "$suite" && find . -name '*.pkt' | grep -Ev "$linux_only" | sort) > "$work/list"
 : > "$work/kernel.tsv"

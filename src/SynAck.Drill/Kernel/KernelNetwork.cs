@@ -6,7 +6,9 @@ namespace SynAck.Drill.Kernel;
 /// <summary>
 /// A private network namespace for one script, as packetdrill sets one up: a TUN device named tun0 holding the
 /// kernel's address (192.168.0.1 or fd3d:fa7b:d17d::1), a route to the script's side (192.0.2.0/24 or
-/// 2001:db8::/32) through it, and loopback up. Disposing deletes the namespace and the device with it.
+/// 2001:db8::/32) through it, and loopback up. Disposing deletes the namespace and the device with it. Like
+/// packetdrill's own tun0 (netdev.c: IFF_VNET_HDR and TUNSETOFFLOAD with checksum and TSO), the device takes
+/// segmentation offload, so the kernel hands over its TCP output as GSO super-packets, as a script's authors saw it.
 /// </summary>
 internal sealed class KernelNetwork : IDisposable
 {
@@ -26,7 +28,7 @@ internal sealed class KernelNetwork : IDisposable
     {
         string ns = $"drill-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
         string dev = $"drl{Environment.ProcessId % 100000}x{_counter}";
-        var link = TunLink.Open(dev);
+        var link = TunLink.Open(dev, offload: true);
         try
         {
             IpCommand.Check("netns", "add", ns);

@@ -21,7 +21,7 @@ internal sealed partial class KernelTarget : IDisposable
     private readonly Dictionary<int, int> _fds = [];
     private readonly HashSet<int> _listeners = [];
     private readonly PythonAssertions _python = new();
-    private readonly byte[] _buffer = new byte[65536];
+    private byte[] _buffer = [];
     private DrillConfig _config;
     private KernelNetwork? _net;
     private NetnsWorker? _worker;
@@ -34,6 +34,7 @@ internal sealed partial class KernelTarget : IDisposable
     private long _lastEvent;
     private ushort _nextRemotePort = 48_000;
     private bool _previousInbound;
+    private DrillFailure? _pythonFailure;
 
     public KernelTarget(DrillScript script, DrillConfig config, string scriptPath)
     {
@@ -55,6 +56,8 @@ internal sealed partial class KernelTarget : IDisposable
         {
             _config = _config.With(_script.Options);
             _net = KernelNetwork.Create(_config.Ipv6, _config.Local.ToString(), _config.Remote.ToString());
+            // Large enough for a whole super-packet, so that it is seen as one packet, as packetdrill's packet socket sees it.
+            _buffer = new byte[_net.Link.ReceiveSize];
             _worker = new NetnsWorker(_net.Namespace);
             WarmUp();
             if (_script.InitCommand is { } init)
@@ -66,6 +69,8 @@ internal sealed partial class KernelTarget : IDisposable
                 Execute(e);
             }
             FinishPending();
+            if (_pythonFailure is not null)
+                throw _pythonFailure;
             return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null);
         }
         catch (DrillFailure f)
@@ -126,7 +131,15 @@ internal sealed partial class KernelTarget : IDisposable
                 break;
             case CodeAction code:
                 WaitUntil(start);
-                RunCode(code);
+                // As packetdrill: TCP_INFO now, the Python's verdict after the last event (see SynAckTarget).
+                try
+                {
+                    RunCode(code);
+                }
+                catch (DrillFailure f)
+                {
+                    _pythonFailure ??= f;
+                }
                 _lastEvent = NowNs;
                 break;
         }
@@ -171,7 +184,7 @@ internal sealed partial class KernelTarget : IDisposable
         }
         _current ??= NewConnection((ushort)_config.BindPort);
         var bytes = InboundPacketBuilder.Build(p, _current, _config.Remote, _config.Local, Line);
-        _net!.Link.TrySend(bytes);
+        _net!.Link.TrySendWhole(bytes);
     }
 
     private ScriptConnection NewConnection(ushort localPort)

@@ -150,8 +150,18 @@ internal static class InboundPacketBuilder
                 break;
             case TcpOptionKindSpec.Md5:
                 throw new DrillUnsupported(line, "TCP MD5 signature option (RFC 2385)");
+            case TcpOptionKindSpec.FastOpen or TcpOptionKindSpec.FastOpenExp:
+                // RFC 7413 §4.1.1: kind 34 and the cookie; the experimental form (kind 254) puts magic 0xF989 first.
+                string hex = o.Blob ?? "";
+                if (hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+                    throw new DrillUnsupported(line, $"TCP option {o} (a cookie that is not hex digits)");
+                byte[] cookie = Convert.FromHexString(hex);
+                bool exp = o.Kind == TcpOptionKindSpec.FastOpenExp;
+                b.AddRange(exp ? [254, (byte)(4 + cookie.Length), 0xF9, 0x89] : [34, (byte)(2 + cookie.Length)]);
+                b.AddRange(cookie);
+                break;
             default:
-                throw new DrillUnsupported(line, "TCP Fast Open option (RFC 7413)");
+                throw new DrillUnsupported(line, $"TCP option {o}");
         }
     }
 

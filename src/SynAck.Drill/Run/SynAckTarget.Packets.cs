@@ -21,6 +21,7 @@ internal sealed partial class SynAckTarget
             throw new DrillUnsupported(Line, $"{p.Protocol} packets");
         if (p.Prefix is not null)
             throw new DrillUnsupported(Line, $"packet prefix '{p.Prefix}'");
+        RefuseFastOpen(p);
         var flags = InboundPacketBuilder.Flags(p);
         bool syn = (flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Ack) == 0;
         if (syn && _listenerAwaitingSyn is { } l)
@@ -45,6 +46,7 @@ internal sealed partial class SynAckTarget
             throw new DrillUnsupported(Line, $"{p.Protocol} packets");
         if (p.Prefix is not null)
             throw new DrillUnsupported(Line, $"packet prefix '{p.Prefix}'");
+        RefuseFastOpen(p);
         long tol = _config.ToleranceMicros * NsPerMicro;
         // Like packetdrill, look up to 2 s past the expected time, so that a late packet is a timing error, not a missing one.
         long limit = time.Kind == TimeKind.Any ? _now + Horizon : Math.Max(start, end) + tol + SniffSlack;
@@ -79,6 +81,13 @@ internal sealed partial class SynAckTarget
             }
         }
         return seg.TimeNs;
+    }
+
+    /// <summary>SynAck has no TCP Fast Open (RFC 7413): a script that sends or expects its option is unsupported.</summary>
+    private void RefuseFastOpen(PacketAction p)
+    {
+        if (p.Options?.Any(o => o.Kind is TcpOptionKindSpec.FastOpen or TcpOptionKindSpec.FastOpenExp) == true)
+            throw new DrillUnsupported(Line, "TCP Fast Open option (RFC 7413)");
     }
 
     private SeenSegment Decode(CapturedPacket packet, PacketAction p)

@@ -36,6 +36,7 @@ internal sealed partial class SynAckTarget
     private PendingCall? _pending;
     private ScriptEvent? _event;
     private ushort _nextRemotePort = 48_000;
+    private DrillFailure? _pythonFailure;
 
     public SynAckTarget(DrillScript script, DrillConfig config, string scriptPath)
     {
@@ -56,6 +57,7 @@ internal sealed partial class SynAckTarget
         try
         {
             _config = _config.With(_script.Options);
+            _sysctl.Ipv6 = _config.Ipv6;
             if (_script.InitCommand is { } init)
                 ShellCommands.Apply(init.Command, _scriptDir, _sysctl, _script.Events[0].Line);
             foreach (var e in _script.Events)
@@ -64,6 +66,8 @@ internal sealed partial class SynAckTarget
                 Execute(e);
             }
             FinishPending();
+            if (_pythonFailure is not null)
+                throw _pythonFailure;
             return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null) { Notes = _sysctl.Notes };
         }
         catch (DrillFailure f)
@@ -147,7 +151,16 @@ internal sealed partial class SynAckTarget
                 break;
             case CodeAction code:
                 AdvanceTo(start);
-                RunCode(code);
+                // packetdrill records TCP_INFO at a block's time but runs the Python after the last event
+                // (code.c): a false assertion is the verdict only when nothing else failed before the end.
+                try
+                {
+                    RunCode(code);
+                }
+                catch (DrillFailure f)
+                {
+                    _pythonFailure ??= f;
+                }
                 _lastEvent = start;
                 break;
         }
@@ -159,6 +172,7 @@ internal sealed partial class SynAckTarget
         if (_stack is null)
         {
             _now = Math.Max(_now, targetNs);
+            _sink.NowNs = _now;
             return;
         }
         while (true)
