@@ -35,6 +35,7 @@ internal sealed partial class KernelTarget : IDisposable
     private ushort _nextRemotePort = 48_000;
     private bool _previousInbound;
     private DrillFailure? _pythonFailure;
+    private readonly DrillTrace _trace = new();
 
     public KernelTarget(DrillScript script, DrillConfig config, string scriptPath)
     {
@@ -71,15 +72,15 @@ internal sealed partial class KernelTarget : IDisposable
             FinishPending();
             if (_pythonFailure is not null)
                 throw _pythonFailure;
-            return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null);
+            return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null) { Packets = _trace.ToList() };
         }
         catch (DrillFailure f)
         {
-            return new DrillResult(_name, DrillVerdict.Fail, f.Line, 0, f.Message, f.Expected, f.Actual, f.TimeSeconds);
+            return new DrillResult(_name, DrillVerdict.Fail, f.Line, 0, f.Message, f.Expected, f.Actual, f.TimeSeconds) { Packets = _trace.ToList() };
         }
         catch (DrillUnsupported u)
         {
-            return new DrillResult(_name, DrillVerdict.Unsupported, u.Line, 0, u.Message, null, null, null);
+            return new DrillResult(_name, DrillVerdict.Unsupported, u.Line, 0, u.Message, null, null, null) { Packets = _trace.ToList() };
         }
     }
 
@@ -167,7 +168,11 @@ internal sealed partial class KernelTarget : IDisposable
             var packet = new CapturedPacket(NowNs, _buffer.AsSpan(0, n).ToArray());
             // Only TCP from the kernel's address matters; neighbour discovery and the like are ignored, as packetdrill does.
             if (SeenSegment.Decode(packet, out _) is { } s && s.Source == _config.Local)
+            {
                 _sent.Enqueue(packet);
+                if (_clock.IsRunning)
+                    _trace.Add(packet, sent: true);
+            }
         }
     }
 
@@ -185,6 +190,9 @@ internal sealed partial class KernelTarget : IDisposable
         _current ??= NewConnection((ushort)_config.BindPort);
         var bytes = InboundPacketBuilder.Build(p, _current, _config.Remote, _config.Local, Line);
         _net!.Link.TrySendWhole(bytes);
+        var delivered = new CapturedPacket(NowNs, bytes);
+        _trace.Add(delivered, sent: false);
+        _trace.Mark(delivered, Line);
     }
 
     private ScriptConnection NewConnection(ushort localPort)
@@ -230,6 +238,7 @@ internal sealed partial class KernelTarget : IDisposable
             CheckPending();
         }
         var packet = _sent.Dequeue();
+        _trace.Mark(packet, Line);
         return SeenSegment.Decode(packet, out _)!;
     }
 

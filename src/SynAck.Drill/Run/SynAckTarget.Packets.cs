@@ -32,7 +32,10 @@ internal sealed partial class SynAckTarget
         }
         _current ??= NewConnection((ushort)(_fds.Values.FirstOrDefault(s => s.BoundPort != 0)?.BoundPort ?? _config.BindPort));
         var bytes = InboundPacketBuilder.Build(p, _current, _config.Remote, _config.Local, Line);
-        Delivered.Add(new CapturedPacket(_now, bytes));
+        var delivered = new CapturedPacket(_now, bytes);
+        Delivered.Add(delivered);
+        _trace.Add(delivered, sent: false);
+        _trace.Mark(delivered, Line);
         _sink.NowNs = _now;
         Stack.Deliver(bytes, new Instant(_now));
         _stack!.Poll(new Instant(_now), _sink);
@@ -53,6 +56,7 @@ internal sealed partial class SynAckTarget
         var first = NextSent(limit)
             ?? throw new DrillFailure(Line, "expected packet was not sent", p.ToString(), "nothing", Seconds(limit));
         var seg = Decode(first, p);
+        _trace.Mark(first, Line);
         var conn = ConnectionFor(seg, p);
         int total = seg.PayloadLength;
         var last = seg;
@@ -63,6 +67,7 @@ internal sealed partial class SynAckTarget
             if (more is null)
                 break;
             last = Decode(more, p);
+            _trace.Mark(more, Line);
             if (!conn.Matches(last, _config.Local, _config.Remote))
                 throw new DrillFailure(Line, "packet is for another connection", p.ToString(), Describe(last, conn), Seconds(last.TimeNs));
             total += last.PayloadLength;

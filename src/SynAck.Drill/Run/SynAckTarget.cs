@@ -37,6 +37,7 @@ internal sealed partial class SynAckTarget
     private ScriptEvent? _event;
     private ushort _nextRemotePort = 48_000;
     private DrillFailure? _pythonFailure;
+    private readonly DrillTrace _trace = new();
 
     public SynAckTarget(DrillScript script, DrillConfig config, string scriptPath)
     {
@@ -44,6 +45,7 @@ internal sealed partial class SynAckTarget
         _config = config;
         _name = scriptPath;
         _scriptDir = Path.GetDirectoryName(Path.GetFullPath(scriptPath)) ?? ".";
+        _sink.OnSent = p => _trace.Add(p, sent: true);
     }
 
     /// <summary>Every packet the stack sent during the run (for --pcap).</summary>
@@ -68,19 +70,21 @@ internal sealed partial class SynAckTarget
             FinishPending();
             if (_pythonFailure is not null)
                 throw _pythonFailure;
-            return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null) { Notes = _sysctl.Notes };
+            return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null) { Notes = _sysctl.Notes, Packets = Trace() };
         }
         catch (DrillFailure f)
         {
-            return new DrillResult(_name, DrillVerdict.Fail, f.Line, 0, f.Message, f.Expected, f.Actual, f.TimeSeconds) { Notes = _sysctl.Notes };
+            return new DrillResult(_name, DrillVerdict.Fail, f.Line, 0, f.Message, f.Expected, f.Actual, f.TimeSeconds) { Notes = _sysctl.Notes, Packets = Trace() };
         }
         catch (DrillUnsupported u)
         {
-            return new DrillResult(_name, DrillVerdict.Unsupported, u.Line, 0, u.Message, null, null, null) { Notes = _sysctl.Notes };
+            return new DrillResult(_name, DrillVerdict.Unsupported, u.Line, 0, u.Message, null, null, null) { Notes = _sysctl.Notes, Packets = Trace() };
         }
     }
 
     private static double Seconds(long ns) => ns / 1e9;
+
+    private IReadOnlyList<DrillPacket> Trace() => _trace.ToList();
 
     private int Line => _event?.Line ?? 0;
 
