@@ -49,7 +49,11 @@ internal static class InboundPacketBuilder
         var t = b.AsSpan(ipLen);
         BinaryPrimitives.WriteUInt16BigEndian(t, (ushort)(p.SourcePort ?? c.RemotePort));
         BinaryPrimitives.WriteUInt16BigEndian(t[2..], (ushort)(p.DestinationPort ?? c.LocalPort));
-        BinaryPrimitives.WriteUInt32BigEndian(t[4..], c.LiveRemote(p.SeqStart));
+        bool syn = p.Flags.Contains('S', StringComparison.Ordinal);
+        // packetdrill (socket.h): a SYN's sequence number is absolute and becomes the remote ISN; other packets count from it.
+        if (syn && (c.RemoteIsnScript is null || ack))
+            c.RemoteIsnScript = unchecked((uint)p.SeqStart);
+        BinaryPrimitives.WriteUInt32BigEndian(t[4..], c.LiveRemote(p.SeqStart, syn));
         BinaryPrimitives.WriteUInt32BigEndian(t[8..], ack ? c.LiveLocal(p.Ack ?? 0) : (uint)(p.Ack ?? 0));
         t[12] = (byte)((20 + opts.Count) / 4 << 4);
         t[13] = (byte)Flags(p);
