@@ -89,6 +89,7 @@ internal sealed class SysctlSettings
             Sack = Long("tcp_sack", 1) != 0,
             WindowScaling = Long("tcp_window_scaling", 1) != 0,
             SynCookies = Long("tcp_syncookies", 1) != 0,
+            SynCookiesAlways = Long("tcp_syncookies", 1) == 2,
             SynRetries = (int)Long("tcp_syn_retries", 6),
             SynAckRetries = (int)Long("tcp_synack_retries", 5),
             DataRetries = (int)Long("tcp_retries2", 15),

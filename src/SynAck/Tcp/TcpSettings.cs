@@ -95,6 +95,12 @@ public sealed class TcpSettings
     /// </summary>
     public bool SynCookies { get; init; } = true;
 
+    /// <summary>
+    /// Answer every SYN with a cookie, not only when the backlog is full (Linux <c>tcp_syncookies=2</c>, meant for
+    /// testing): nothing is kept for a SYN until its ACK returns the cookie. Needs <see cref="SynCookies"/>. Default off.
+    /// </summary>
+    public bool SynCookiesAlways { get; init; }
+
     // ---- Congestion control and loss recovery (issue 11) ----
 
     /// <summary>
