@@ -41,9 +41,9 @@ public sealed class RunnerTests
     [Fact]
     public void A_packet_sent_too_late_is_a_timing_error()
     {
-        // The delayed ACK leaves 40 ms after the data; the script says at once.
-        var r = Run(Server + "+0 < P. 1:11(10) ack 1 win 65535\n+0 > . 1:1(0) ack 11\n");
-        Assert.Equal((DrillVerdict.Fail, 10), (r.Verdict, r.Line));
+        // The retransmission leaves after the RTO (at least 200 ms); the script says after 100 ms.
+        var r = Run(Server + "+0 write(4, ..., 10) = 10\n+0 > P. 1:11(10) ack 1\n+.1 > P. 1:11(10) ack 1\n");
+        Assert.Equal((DrillVerdict.Fail, 11), (r.Verdict, r.Line));
         Assert.Contains("timing", r.Message, StringComparison.Ordinal);
     }
 

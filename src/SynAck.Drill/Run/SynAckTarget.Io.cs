@@ -43,7 +43,7 @@ internal sealed partial class SynAckTarget
             {
                 if (f == "MSG_DONTWAIT")
                     nonBlocking = true;
-                else if (f != "0")
+                else if (f is not ("0" or "MSG_ZEROCOPY" or "MSG_NOSIGNAL"))
                     throw new DrillUnsupported(Line, $"{s.Name}() flag {f}");
             }
         }

@@ -60,6 +60,11 @@ internal sealed partial class SynAckTarget
                 // Outbound packets are compared as packetdrill does, without the DF bit or the DSCP bits of TOS.
                 _sysctl.Notes.Add($"{opt}={s.Arguments[3]}: SynAck keeps DF and TOS 0; the script's packets do not show either");
                 return new CallResult(0);
+            case "SO_ZEROCOPY":
+                // MSG_ZEROCOPY differs from a copying send only in the completion notices on the error queue, which a
+                // script reads with recvmsg(MSG_ERRQUEUE) — unsupported; the packets are the same.
+                _sysctl.Notes.Add("SO_ZEROCOPY: SynAck copies; no completion notices (the script would need recvmsg, unsupported)");
+                return new CallResult(0);
             case "SO_SNDBUF" or "SO_RCVBUF":
                 // SynAck sizes buffers per stack from tcp_wmem/tcp_rmem; a per-socket size is kept only as a note.
                 _sysctl.Notes.Add($"{opt}={s.Arguments[3]}: SynAck's buffers are per stack (tcp_wmem/tcp_rmem)");

@@ -90,6 +90,8 @@ internal sealed class SysctlSettings
             WindowScaling = Long("tcp_window_scaling", 1) != 0,
             SynCookies = Long("tcp_syncookies", 1) != 0,
             SynCookiesAlways = Long("tcp_syncookies", 1) == 2,
+            // Linux ACKs the first data segments of a connection at once (quick-ACK mode, TCP_MAX_QUICKACKS = 16).
+            QuickAckSegments = 16,
             SynRetries = (int)Long("tcp_syn_retries", 6),
             SynAckRetries = (int)Long("tcp_synack_retries", 5),
             DataRetries = (int)Long("tcp_retries2", 15),

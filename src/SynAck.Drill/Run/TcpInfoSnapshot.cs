@@ -29,6 +29,7 @@ internal static class TcpInfoSnapshot
         d["tcpi_retransmits"] = c.Rtt.Backoff;
         d["tcpi_ca_state"] = c.LinuxCaState;
         d["tcpi_sacked"] = c.SackedBytes / mss;
+        d["tcpi_lost"] = (c.HoleBytes + mss - 1) / mss;
         d["tcpi_snd_wnd"] = c.SndWnd;
         d["tcpi_rcv_wnd"] = c.RcvWnd;
         d["tcpi_pmtu"] = c.PathMtu;

@@ -14,6 +14,11 @@ internal sealed partial class TcpConnection
         : _dupAcks > 0 || (_scoreboard.Count > 0 && SndMax != SndUna) ? 1
         : 0;
 
+    /// <summary>Bytes not SACKed between SND.UNA and the highest SACKed byte: the holes a SACK sender takes for lost
+    /// (tcpi_lost is this in segments; Linux marks them so once SACKs arrive above them).</summary>
+    internal int HoleBytes => SndMax == SndUna || _scoreboard.Count == 0 || _scoreboard.HighestSacked <= SndUna ? 0
+        : (_scoreboard.HighestSacked - SndUna) - _scoreboard.SackedBetween(SndUna, _scoreboard.HighestSacked);
+
     /// <summary>Bytes SACKed above SND.UNA (tcpi_sacked is this in segments).</summary>
     internal int SackedBytes => SndMax == SndUna ? 0 : _scoreboard.SackedBetween(SndUna, SndMax);
 }
