@@ -215,9 +215,9 @@ public sealed class TcpSettings
     public Duration UserTimeout { get; init; }
 
     /// <summary>
-    /// Acknowledge the first this many data segments of a connection at once instead of delaying the ACK, as Linux's
-    /// quick-ACK mode does at the start of a connection (it uses 16): the sender's slow start then sees its ACKs a
-    /// delayed-ACK timeout earlier. RFC 9293 §3.8.6.3 lets a receiver acknowledge at once; delaying is the SHOULD.
+    /// Acknowledge at once, instead of delaying the ACK, every data segment while what the connection has received fits
+    /// in this many full-sized segments (our MSS each), as Linux's quick-ACK mode does at the start of a connection (it
+    /// allows 16 segments): the sender's slow start then sees its ACKs a delayed-ACK timeout earlier. RFC 9293 §3.8.6.3 lets a receiver acknowledge at once; delaying is the SHOULD.
     /// 0 (the default): every segment follows the delayed-ACK rule.
     /// </summary>
     public int QuickAckSegments { get; init; }
