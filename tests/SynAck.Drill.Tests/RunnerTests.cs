@@ -41,9 +41,9 @@ public sealed class RunnerTests
     [Fact]
     public void A_packet_sent_too_late_is_a_timing_error()
     {
-        // The delayed ACK leaves 40 ms after the data; the script says at once.
-        var r = Run(Server + "+0 < P. 1:11(10) ack 1 win 65535\n+0 > . 1:1(0) ack 11\n");
-        Assert.Equal((DrillVerdict.Fail, 10), (r.Verdict, r.Line));
+        // The retransmission leaves after the RTO (at least 200 ms); the script says after 100 ms.
+        var r = Run(Server + "+0 write(4, ..., 10) = 10\n+0 > P. 1:11(10) ack 1\n+.1 > P. 1:11(10) ack 1\n");
+        Assert.Equal((DrillVerdict.Fail, 11), (r.Verdict, r.Line));
         Assert.Contains("timing", r.Message, StringComparison.Ordinal);
     }
 
@@ -76,12 +76,12 @@ public sealed class RunnerTests
 
     [Fact]
     public void An_unknown_shell_command_is_unsupported()
-        => Assert.Equal(DrillVerdict.Unsupported, Run("`ethtool -K tun0 tso off`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n").Verdict);
+        => Assert.Equal(DrillVerdict.Unsupported, Run("`tc qdisc replace dev tun0 root fq`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n").Verdict);
 
     [Fact]
     public void A_tcp_info_field_synack_does_not_keep_is_unsupported()
     {
-        var r = Run(Server + "+0 %{ assert tcpi_ca_state == 0 }%\n");
+        var r = Run(Server + "+0 %{ assert tcpi_reord_seen == 0 }%\n");
         Assert.Equal((DrillVerdict.Unsupported, 9), (r.Verdict, r.Line));
     }
 

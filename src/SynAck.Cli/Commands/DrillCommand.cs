@@ -19,15 +19,18 @@ internal static class DrillCommand
         var json = new Option<bool>("--json") { Description = "one JSON document with every result instead of text" };
         var pcap = new Option<string?>("--pcap") { Description = "write the packets of the run (one script) to FILE as pcapng", HelpName = "FILE" };
         var tolerance = new Option<long?>("--tolerance_usecs") { Description = "timing tolerance in microseconds (default 4000, or the script's)", HelpName = "USECS" };
-        var target = new Option<string>("--target") { Description = "synack (the default) or kernel", DefaultValueFactory = _ => "synack" };
+        var target = new Option<string>("--target") { Description = "synack (the default), kernel, or both (each script on SynAck and on the kernel, the first difference named)", DefaultValueFactory = _ => "synack" };
+        var ladder = new Option<bool>("--ladder") { Description = "draw the run (one script) as a ladder, the script's packets marked with their line; with --target both, the two side by side" };
+        var ascii = new Option<bool>("--ascii") { Description = "draw the ladder with ASCII characters only" };
         var report = new Option<string?>("--report") { Description = "write the conformance report (markdown) to FILE", HelpName = "FILE" };
         var kernel = new Option<string?>("--kernel-results") { Description = "packetdrill's verdicts for --report (script, exit code, first error; tab-separated)", HelpName = "TSV" };
         var runnerKernel = new Option<string?>("--runner-kernel-results") { Description = "synack drill --target kernel verdicts for --report (same format as --kernel-results)", HelpName = "TSV" };
         var reasons = new Option<string?>("--reasons") { Description = "reasons for SynAck's failures for --report (script TAB reason)", HelpName = "TSV" };
-        var command = new Command("drill", "Run packetdrill scripts against SynAck's TCP on a virtual clock") { path, json, pcap, tolerance, target, report, kernel, runnerKernel, reasons };
+        var command = new Command("drill", "Run packetdrill scripts against SynAck's TCP on a virtual clock") { path, json, pcap, tolerance, target, ladder, ascii, report, kernel, runnerKernel, reasons };
         command.SetAction(r =>
         {
-            int code = Execute(r.GetValue(path)!, r.GetValue(json), r.GetValue(pcap), r.GetValue(tolerance), r.GetValue(target)!, output, error, out var results);
+            int code = Execute(r.GetValue(path)!, r.GetValue(json), r.GetValue(pcap), r.GetValue(tolerance), r.GetValue(target)!, output, error, out var results,
+                r.GetValue(ladder), r.GetValue(ascii));
             if (r.GetValue(report) is { } file && results is not null)
             {
                 var k = r.GetValue(kernel) is { } tsv && File.Exists(tsv) ? DrillReport.ReadKernel(tsv) : [];
@@ -45,15 +48,18 @@ internal static class DrillCommand
     internal static int Execute(string path, bool json, string? pcap, long? tolerance, string target, TextWriter output, TextWriter error)
         => Execute(path, json, pcap, tolerance, target, output, error, out _);
 
-    internal static int Execute(string path, bool json, string? pcap, long? tolerance, string target, TextWriter output, TextWriter error, out List<DrillResult>? all)
+    internal static int Execute(string path, bool json, string? pcap, long? tolerance, string target, TextWriter output, TextWriter error, out List<DrillResult>? all,
+        bool ladder = false, bool ascii = false)
     {
         all = null;
-        if (target is not ("synack" or "kernel"))
-            return Usage.Fail(error, $"unknown target '{target}' (valid: synack, kernel)");
-        if (target == "kernel" && !CanUseKernel())
-            return Usage.Fail(error, "--target kernel needs root on Linux (it creates a network namespace and a TUN device)");
-        if (target == "kernel" && pcap is not null)
+        if (target is not ("synack" or "kernel" or "both"))
+            return Usage.Fail(error, $"unknown target '{target}' (valid: synack, kernel, both)");
+        if (target is "kernel" or "both" && !CanUseKernel())
+            return Usage.Fail(error, $"--target {target} needs root on Linux (it creates a network namespace and a TUN device)");
+        if (target is "kernel" or "both" && pcap is not null)
             return Usage.Fail(error, "--pcap is for the SynAck target");
+        if (ladder && json)
+            return Usage.Fail(error, "--ladder and --json do not go together");
         if (!File.Exists(path) && !Directory.Exists(path))
             return Usage.Fail(error, $"no such script or directory: {path}");
         var scripts = DrillRunner.Scripts(path);
@@ -61,6 +67,8 @@ internal static class DrillCommand
             return Usage.Fail(error, $"no .pkt scripts under {path}");
         if (pcap is not null && scripts.Count != 1)
             return Usage.Fail(error, "--pcap needs a single script");
+        if (ladder && scripts.Count != 1)
+            return Usage.Fail(error, "--ladder needs a single script");
         var config = new DrillConfig();
         if (tolerance is { } t)
             config.ToleranceMicros = t;
@@ -73,8 +81,22 @@ internal static class DrillCommand
             var r = target == "kernel" ? DrillRunner.RunFileOnKernel(s, config) : DrillRunner.RunFile(s, config, packets);
             r = r with { Script = Path.GetRelativePath(root, s) };
             results.Add(r);
-            if (!json)
-                output.WriteLine(r.Describe());
+            DrillResult? k = null;
+            if (target == "both")
+            {
+                k = DrillRunner.RunFileOnKernel(s, config) with { Script = r.Script };
+                results.Add(k);
+            }
+            if (json)
+                continue;
+            output.WriteLine(target == "both" ? "synack  " + r.Describe() : r.Describe());
+            if (k is not null)
+            {
+                output.WriteLine("kernel  " + k.Describe());
+                output.WriteLine(DrillLadder.FirstDifference(r, k) is { } line ? $"        first difference: line {line}" : "        no difference");
+            }
+            if (ladder)
+                output.Write(k is null ? DrillLadder.Render(r, target == "kernel" ? "Linux" : "SynAck", ascii) : DrillLadder.SideBySide(r, k, ascii));
         }
         if (pcap is not null && packets is not null && !WritePcap(pcap, packets, error))
             return Usage.BadInput;

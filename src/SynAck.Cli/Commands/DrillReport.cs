@@ -78,7 +78,11 @@ internal static class DrillReport
         {
             var both = rows.Where(r => kernel.ContainsKey(r.Script) && runnerKernel.ContainsKey(r.Script)).ToList();
             int same = both.Count(r => kernel[r.Script].Pass == runnerKernel[r.Script].Pass);
+            int sameLine = both.Count(r => Agrees(kernel[r.Script], runnerKernel[r.Script]));
+            int retried = both.Count(r => runnerKernel[r.Script].Error.Contains("after one retry", StringComparison.Ordinal));
             s.AppendLine($"| `synack drill --target kernel` gives packetdrill's verdict | {same} of {both.Count} ({Pct(same, both.Count)}) |");
+            s.AppendLine($"| … and, for a failure, the same first failing line | {sameLine} of {both.Count} ({Pct(sameLine, both.Count)}) |");
+            s.AppendLine($"| runs retried once after a timing-only failure (kernel target) | {retried} of {both.Count} |");
         }
         s.AppendLine();
         s.AppendLine("| script | SynAck | first difference (SynAck) | kernel (packetdrill) | kernel (`synack drill --target kernel`) | reason |");
@@ -93,6 +97,21 @@ internal static class DrillReport
             s.AppendLine($"| {r.Script} | {verdict} | {Cell(detail)} | {Cell(k)} | {Cell(rk)} | {Cell(reason)} |");
         }
         return s.ToString();
+    }
+
+    /// <summary>Same verdict, and for a failure the same first failing line (when packetdrill names one).</summary>
+    public static bool Agrees((bool Pass, string Error) packetdrill, (bool Pass, string Error) runner)
+    {
+        if (packetdrill.Pass != runner.Pass)
+            return false;
+        return packetdrill.Pass || FailingLine(packetdrill.Error) is not { } line || line == FailingLine(runner.Error);
+    }
+
+    /// <summary>The line of "script.pkt:LINE: …".</summary>
+    public static int? FailingLine(string error)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(error, @"^[^:\s]+\.pkt:(\d+):");
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 
     private static string Tail(string packetdrillError)

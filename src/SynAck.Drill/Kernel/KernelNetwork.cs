@@ -5,8 +5,10 @@ namespace SynAck.Drill.Kernel;
 
 /// <summary>
 /// A private network namespace for one script, as packetdrill sets one up: a TUN device named tun0 holding the
-/// kernel's address (192.168.0.1 or fd3d:fa7b:d17d::1), a route to the script's side (192.0.2.0/24 or
-/// 2001:db8::/32) through it, and loopback up. Disposing deletes the namespace and the device with it.
+/// kernel's address (192.168.0.1 or fd3d:fa7b:d17d::1), a route to the script's side's prefix (192.0.2.0/24 or
+/// 2001:db8::/32) through it, and loopback up. Disposing deletes the namespace and the device with it. Like
+/// packetdrill's own tun0 (netdev.c: IFF_VNET_HDR and TUNSETOFFLOAD with checksum and TSO), the device takes
+/// segmentation offload, so the kernel hands over its TCP output as GSO super-packets, as a script's authors saw it.
 /// </summary>
 internal sealed class KernelNetwork : IDisposable
 {
@@ -26,7 +28,7 @@ internal sealed class KernelNetwork : IDisposable
     {
         string ns = $"drill-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
         string dev = $"drl{Environment.ProcessId % 100000}x{_counter}";
-        var link = TunLink.Open(dev);
+        var link = TunLink.Open(dev, offload: true);
         try
         {
             IpCommand.Check("netns", "add", ns);
@@ -36,7 +38,11 @@ internal sealed class KernelNetwork : IDisposable
             string[] nodad = ipv6 ? ["nodad"] : [];
             IpCommand.Check(["-n", ns, "addr", "add", ipv6 ? $"{local}/64" : $"{local}/16", "dev", "tun0", .. nodad]);
             IpCommand.Check("-n", ns, "link", "set", "tun0", "up");
-            IpCommand.Check("-n", ns, "route", "add", ipv6 ? $"{remote}/128" : $"{remote}/32", "dev", "tun0");
+            // The remote prefix, as packetdrill routes it (192.0.2.0/24, 2001:db8::/32): a script's `ip route change` of the
+            // single address then finds no such route, as under packetdrill.
+            string route = ipv6 ? (remote.StartsWith("2001:db8:", StringComparison.OrdinalIgnoreCase) ? "2001:db8::/32" : $"{remote}/128")
+                : remote.StartsWith("192.0.2.", StringComparison.Ordinal) ? "192.0.2.0/24" : $"{remote}/32";
+            IpCommand.Check("-n", ns, "route", "add", route, "dev", "tun0");
             return new KernelNetwork(ns, link);
         }
         catch

@@ -70,7 +70,7 @@ internal sealed unsafe partial class KernelTarget
     private int Sym(Expr e) => e switch
     {
         IntExpr i => (int)i.Value,
-        ArrayExpr { Items: [IntExpr i] } => (int)i.Value,
+        ArrayExpr { Items: [var single] } => Sym(single),
         WordExpr w when LinuxCalls.TrySymbol(w.Name, out int v) => v,
         OrExpr o => Sym(o.Left) | Sym(o.Right),
         _ => throw new DrillUnsupported(Line, $"argument {e}"),
@@ -169,6 +169,10 @@ internal sealed unsafe partial class KernelTarget
             }
             case "write" or "send" or "sendto" or "read" or "recv" or "recvfrom":
                 return Io(s);
+            case "sendmsg":
+                return SendMsg(s);
+            case "ioctl":
+                return IoctlCall(s);
             case "setsockopt" or "getsockopt":
                 return SockOpt(s);
             case "poll":

@@ -34,6 +34,36 @@ internal static unsafe partial class LinuxCalls
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     public static partial nint Recv(int fd, byte* buf, nuint count, int flags);
 
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static partial nint SendTo(int fd, byte* buf, nuint count, int flags, byte* addr, int addrLen);
+
+    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
+    public static partial nint SendMsg(int fd, MsgHdr* msg, int flags);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, int* value);
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>struct msghdr (64-bit Linux).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public byte* Name;
+        public int NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public byte* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
@@ -75,7 +105,10 @@ internal static unsafe partial class LinuxCalls
         ["SOL_SOCKET"] = 1, ["SO_REUSEADDR"] = 2, ["SO_ERROR"] = 4, ["SO_SNDBUF"] = 7, ["SO_RCVBUF"] = 8, ["SO_KEEPALIVE"] = 9,
         ["SO_LINGER"] = 13, ["SO_REUSEPORT"] = 15, ["IPPROTO_TCP"] = 6, ["IPPROTO_IP"] = 0, ["SOL_IP"] = 0, ["SOL_IPV6"] = 41, ["IPPROTO_IPV6"] = 41, ["SOL_TCP"] = 6,
         ["TCP_NODELAY"] = 1, ["TCP_MAXSEG"] = 2, ["TCP_CORK"] = 3, ["TCP_KEEPIDLE"] = 4, ["TCP_KEEPINTVL"] = 5, ["TCP_KEEPCNT"] = 6,
-        ["TCP_INFO"] = 11, ["TCP_USER_TIMEOUT"] = 18, ["IP_TOS"] = 1, ["IP_MTU_DISCOVER"] = 10, ["IP_PMTUDISC_DO"] = 2, ["IP_PMTUDISC_PROBE"] = 3,
+        ["TCP_INFO"] = 11, ["TCP_USER_TIMEOUT"] = 18, ["IP_TOS"] = 1, ["IP_MTU_DISCOVER"] = 10, ["IP_PMTUDISC_DONT"] = 0, ["IP_PMTUDISC_WANT"] = 1, ["IP_PMTUDISC_DO"] = 2, ["IP_PMTUDISC_PROBE"] = 3,
+        ["TCP_CONGESTION"] = 13, ["TCP_FASTOPEN"] = 23, ["TCP_FASTOPEN_CONNECT"] = 30, ["TCP_NOTSENT_LOWAT"] = 25, ["SO_ZEROCOPY"] = 60,
+        ["MSG_ZEROCOPY"] = 0x4000000, ["MSG_FASTOPEN"] = 0x20000000, ["MSG_EOR"] = 0x80, ["MSG_NOSIGNAL"] = 0x4000, ["MSG_WAITALL"] = 0x100,
+        ["SIOCINQ"] = 0x541B, ["FIONREAD"] = 0x541B, ["SIOCOUTQ"] = 0x5411, ["TIOCOUTQ"] = 0x5411, ["SIOCOUTQNSD"] = 0x894B,
         ["F_GETFL"] = 3, ["F_SETFL"] = 4, ["O_RDONLY"] = 0, ["O_WRONLY"] = 1, ["O_RDWR"] = 2, ["O_NONBLOCK"] = 0x800,
         ["SHUT_RD"] = 0, ["SHUT_WR"] = 1, ["SHUT_RDWR"] = 2, ["MSG_DONTWAIT"] = 0x40, ["MSG_MORE"] = 0x8000, ["MSG_PEEK"] = 2,
         ["POLLIN"] = 1, ["POLLPRI"] = 2, ["POLLOUT"] = 4, ["POLLERR"] = 8, ["POLLHUP"] = 16, ["POLLNVAL"] = 32, ["POLLRDHUP"] = 0x2000,

@@ -11,10 +11,14 @@ internal sealed class CaptureSink : IPacketSink
 
     public long NowNs { get; set; }
 
+    /// <summary>Told of each packet as it is sent (the run's trace keeps the order of sending and delivery).</summary>
+    public Action<CapturedPacket>? OnSent { get; set; }
+
     public void Send(ReadOnlySpan<byte> ipPacket)
     {
         var p = new CapturedPacket(NowNs, ipPacket.ToArray());
         Pending.Enqueue(p);
         All.Add(p);
+        OnSent?.Invoke(p);
     }
 }

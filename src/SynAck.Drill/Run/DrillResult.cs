@@ -9,6 +9,9 @@ public sealed record DrillResult(string Script, DrillVerdict Verdict, int Line, 
     /// <summary>Settings of the script the target approximates (a sysctl with no SynAck equivalent that does not change what SynAck does), for the record.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The run's packets in time order, each marked with the script line it matched.</summary>
+    public IReadOnlyList<DrillPacket> Packets { get; init; } = [];
+
     /// <summary>One line: verdict, location and the difference.</summary>
     public string Describe()
     {

@@ -13,6 +13,9 @@ internal sealed class DrillSocket(int fd)
 
     public bool Listening { get; set; }
 
+    /// <summary>The backlog the listener was given (for a stack made again by TCP_MAXSEG).</summary>
+    public int Backlog { get; set; }
+
     public TcpHandle? Handle { get; set; }
 
     public ScriptConnection? Connection { get; set; }

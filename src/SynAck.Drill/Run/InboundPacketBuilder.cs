@@ -49,7 +49,11 @@ internal static class InboundPacketBuilder
         var t = b.AsSpan(ipLen);
         BinaryPrimitives.WriteUInt16BigEndian(t, (ushort)(p.SourcePort ?? c.RemotePort));
         BinaryPrimitives.WriteUInt16BigEndian(t[2..], (ushort)(p.DestinationPort ?? c.LocalPort));
-        BinaryPrimitives.WriteUInt32BigEndian(t[4..], c.LiveRemote(p.SeqStart));
+        bool syn = p.Flags.Contains('S', StringComparison.Ordinal);
+        // packetdrill (socket.h): a SYN's sequence number is absolute and becomes the remote ISN; other packets count from it.
+        if (syn && (c.RemoteIsnScript is null || ack))
+            c.RemoteIsnScript = unchecked((uint)p.SeqStart);
+        BinaryPrimitives.WriteUInt32BigEndian(t[4..], c.LiveRemote(p.SeqStart, syn));
         BinaryPrimitives.WriteUInt32BigEndian(t[8..], ack ? c.LiveLocal(p.Ack ?? 0) : (uint)(p.Ack ?? 0));
         t[12] = (byte)((20 + opts.Count) / 4 << 4);
         t[13] = (byte)Flags(p);
@@ -150,8 +154,18 @@ internal static class InboundPacketBuilder
                 break;
             case TcpOptionKindSpec.Md5:
                 throw new DrillUnsupported(line, "TCP MD5 signature option (RFC 2385)");
+            case TcpOptionKindSpec.FastOpen or TcpOptionKindSpec.FastOpenExp:
+                // RFC 7413 §4.1.1: kind 34 and the cookie; the experimental form (kind 254) puts magic 0xF989 first.
+                string hex = o.Blob ?? "";
+                if (hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+                    throw new DrillUnsupported(line, $"TCP option {o} (a cookie that is not hex digits)");
+                byte[] cookie = Convert.FromHexString(hex);
+                bool exp = o.Kind == TcpOptionKindSpec.FastOpenExp;
+                b.AddRange(exp ? [254, (byte)(4 + cookie.Length), 0xF9, 0x89] : [34, (byte)(2 + cookie.Length)]);
+                b.AddRange(cookie);
+                break;
             default:
-                throw new DrillUnsupported(line, "TCP Fast Open option (RFC 7413)");
+                throw new DrillUnsupported(line, $"TCP option {o}");
         }
     }
 

@@ -22,6 +22,9 @@ internal sealed class ScriptConnection
     /// <summary>Live remote sequence number = script number + this (the script side's ISN is ours to choose).</summary>
     public uint RemoteOffset { get; }
 
+    /// <summary>The script's sequence number of the remote SYN (the remote ISN): numbers of non-SYN packets count from it.</summary>
+    public uint? RemoteIsnScript { get; set; }
+
     /// <summary>Live local sequence number = script number + this, known once the stack's SYN or SYN-ACK is seen.</summary>
     public uint? LocalOffset { get; set; }
 
@@ -35,11 +38,11 @@ internal sealed class ScriptConnection
 
     public uint LiveLocal(long script) => unchecked((uint)script + (LocalOffset ?? 0));
 
-    public uint LiveRemote(long script) => unchecked((uint)script + RemoteOffset);
+    public uint LiveRemote(long script, bool syn = false) => unchecked((uint)script + RemoteOffset + (syn ? 0 : RemoteIsnScript ?? 0));
 
     public uint ScriptLocal(uint live) => unchecked(live - (LocalOffset ?? 0));
 
-    public uint ScriptRemote(uint live) => unchecked(live - RemoteOffset);
+    public uint ScriptRemote(uint live, bool syn = false) => unchecked(live - RemoteOffset - (syn ? 0 : RemoteIsnScript ?? 0));
 
     public bool Matches(SeenSegment s, IpAddress local, IpAddress remote)
         => s.SourcePort == LocalPort && s.DestinationPort == RemotePort && s.Source == local && s.Destination == remote;

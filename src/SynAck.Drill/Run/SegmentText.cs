@@ -21,7 +21,7 @@ internal static class SegmentText
         uint seq = c.ScriptLocal(s.Seq);
         string text = $"{f} {seq}:{unchecked(seq + (uint)s.PayloadLength)}({s.PayloadLength})";
         if ((s.Flags & TcpFlags.Ack) != 0)
-            text += $" ack {c.ScriptRemote(s.Ack)}";
+            text += $" ack {c.ScriptRemote(s.Ack, (s.Flags & TcpFlags.Syn) != 0)}";
         text += $" win {s.Window}";
         if (s.Options.Count > 0)
             text += " <" + string.Join(',', s.Options.Select(o => o.Describe(v => c.ScriptRemote(v)))) + ">";

@@ -74,6 +74,17 @@ internal static partial class ShellCommands
             return;
         if (Regex.IsMatch(s, @"^tc qdisc (add|replace) dev tun0 root pfifo$"))
             return;
+        // The script wants MSS-sized segments from the kernel; SynAck never sends larger ones.
+        if (Regex.IsMatch(s, @"^ethtool -K tun0( (tso|gso|gro) off)+$"))
+            return;
+        // Linux's HyStart: bit 1 ACK trains, bit 2 delay increase. SynAck's CUBIC leaves slow start on a delay increase
+        // (HyStart++, RFC 9406 §4.2), which stands for the delay bit; ACK-train detection alone it does not have.
+        var hystart = Regex.Match(s, @"^echo ([0-3]) > /sys/module/tcp_cubic/parameters/hystart_detect$");
+        if (hystart.Success && (int.Parse(hystart.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) & 2) != 0)
+        {
+            settings.Notes.Add($"hystart_detect={hystart.Groups[1].Value}: SynAck's HyStart++ (RFC 9406) detects the delay increase; it has no ACK-train detection");
+            return;
+        }
         throw new DrillUnsupported(line, $"command {s}");
     }
 

@@ -83,8 +83,12 @@ internal sealed partial class SynAckTarget
         return _fds.TryGetValue((int)fd.Value, out var sock) ? sock : throw new DrillFailure(Line, $"{s.Name}(): fd {fd.Value} is not open (EBADF)", s.ToString(), "-1 EBADF", Seconds(_now));
     }
 
-    private int NewFd()
+    /// <summary>The script's number for a new socket: the one the call expects when free (packetdrill maps script
+    /// descriptors to live ones), else the lowest free from 3.</summary>
+    private int NewFd(SyscallAction s)
     {
+        if (s.Result is IntExpr { Value: >= 0 and < 1024 } want && !_fds.ContainsKey((int)want.Value))
+            return (int)want.Value;
         int fd = 3;
         while (_fds.ContainsKey(fd))
             fd++;

@@ -6,6 +6,30 @@ namespace SynAck.Drill.Run;
 
 internal sealed partial class SynAckTarget
 {
+    /// <summary><c>sendmsg()</c> with plain iovecs: a write of their total length (flags 0 or MSG_DONTWAIT).</summary>
+    private Func<CallResult?> SendMsg(SyscallAction s)
+    {
+        if (s.Arguments.Count != 3 || s.Arguments[1] is not StructExpr msg)
+            throw new DrillUnsupported(Line, "sendmsg() arguments");
+        if (msg.Items.Any(i => i is AssignExpr { Target: WordExpr { Name: "msg_control" } or CallExpr { Name: "msg_control" } }))
+            throw new DrillUnsupported(Line, "sendmsg() with control messages");
+        long total = Kernel.KernelTarget.MsgIovLengths(msg, Line).Sum();
+        return Write(s with { Name = "send", Arguments = [s.Arguments[0], new EllipsisExpr(), new IntExpr(total), s.Arguments[2]] });
+    }
+
+    /// <summary><c>ioctl(fd, SIOCINQ, [N])</c> (bytes to read) and <c>SIOCOUTQ</c> (bytes sent but not acknowledged, and unsent).</summary>
+    private CallResult IoctlCall(SyscallAction s)
+    {
+        var sock = Fd(s);
+        string req = s.Arguments.Count == 3 ? s.Arguments[1].ToString()! : "";
+        if (req is not ("SIOCINQ" or "FIONREAD" or "SIOCOUTQ" or "TIOCOUTQ"))
+            throw new DrillUnsupported(Line, $"ioctl {req}");
+        if (sock.Listening)
+            return CallResult.Error("EINVAL");
+        long have = sock.Handle is not { } h ? 0 : req is "SIOCINQ" or "FIONREAD" ? _stack!.Available(h) : _stack!.SendQueued(h);
+        return CheckValue(s, req, have, index: 2);
+    }
+
     private Func<CallResult?> Write(SyscallAction s)
     {
         var sock = Fd(s);
@@ -19,7 +43,7 @@ internal sealed partial class SynAckTarget
             {
                 if (f == "MSG_DONTWAIT")
                     nonBlocking = true;
-                else if (f != "0")
+                else if (f is not ("0" or "MSG_ZEROCOPY" or "MSG_NOSIGNAL"))
                     throw new DrillUnsupported(Line, $"{s.Name}() flag {f}");
             }
         }
@@ -154,56 +178,4 @@ internal sealed partial class SynAckTarget
             r.Add("POLLHUP");
         return r;
     }
-
-    private CallResult SetSockOpt(SyscallAction s)
-    {
-        var sock = Fd(s);
-        string opt = s.Arguments.Count > 2 ? s.Arguments[2].ToString()! : "";
-        switch (opt)
-        {
-            case "SO_REUSEADDR" or "SO_REUSEPORT":
-                return new CallResult(0);
-            case "TCP_NODELAY":
-                sock.NoDelay = Int(s.Arguments[3], "TCP_NODELAY value", Line) != 0;
-                if (sock.Handle is { } h)
-                    _stack!.SetNoDelay(h, sock.NoDelay);
-                return new CallResult(0);
-            case "SO_SNDBUF" or "SO_RCVBUF":
-                // SynAck sizes buffers per stack from tcp_wmem/tcp_rmem; a per-socket size is kept only as a note.
-                _sysctl.Notes.Add($"{opt}={s.Arguments[3]}: SynAck's buffers are per stack (tcp_wmem/tcp_rmem)");
-                return new CallResult(0);
-            default:
-                throw new DrillUnsupported(Line, $"setsockopt {opt}");
-        }
-    }
-
-    private CallResult GetSockOpt(SyscallAction s)
-    {
-        var sock = Fd(s);
-        string opt = s.Arguments.Count > 2 ? s.Arguments[2].ToString()! : "";
-        switch (opt)
-        {
-            case "SO_ERROR":
-                string? errno = null;
-                if (sock.Handle is { } h && _stack!.Error(h) is var err && err != TcpError.None)
-                    errno = Errno(err);
-                long want = s.Arguments.Count > 3 && s.Arguments[3] is ArrayExpr { Items: [IntExpr v] } ? v.Value : -1;
-                long have = errno is null ? 0 : ErrnoValue(errno);
-                if (want >= 0 && want != have)
-                    throw new DrillFailure(Line, $"getsockopt SO_ERROR gave {errno ?? "0"}, expected {want}", s.ToString(), have.ToString(System.Globalization.CultureInfo.InvariantCulture), Seconds(_now));
-                if (sock.Connecting && _stack!.State(sock.Handle!.Value) != TcpState.SynSent)
-                    sock.Connecting = false;
-                return new CallResult(0);
-            default:
-                throw new DrillUnsupported(Line, $"getsockopt {opt}");
-        }
-    }
-
-    private static long ErrnoValue(string errno) => errno switch
-    {
-        "ECONNREFUSED" => 111,
-        "ECONNRESET" => 104,
-        "ETIMEDOUT" => 110,
-        _ => 5,
-    };
 }

@@ -21,6 +21,7 @@ internal sealed partial class SynAckTarget
             throw new DrillUnsupported(Line, $"{p.Protocol} packets");
         if (p.Prefix is not null)
             throw new DrillUnsupported(Line, $"packet prefix '{p.Prefix}'");
+        RefuseFastOpen(p);
         var flags = InboundPacketBuilder.Flags(p);
         bool syn = (flags & TcpFlags.Syn) != 0 && (flags & TcpFlags.Ack) == 0;
         if (syn && _listenerAwaitingSyn is { } l)
@@ -31,7 +32,10 @@ internal sealed partial class SynAckTarget
         }
         _current ??= NewConnection((ushort)(_fds.Values.FirstOrDefault(s => s.BoundPort != 0)?.BoundPort ?? _config.BindPort));
         var bytes = InboundPacketBuilder.Build(p, _current, _config.Remote, _config.Local, Line);
-        Delivered.Add(new CapturedPacket(_now, bytes));
+        var delivered = new CapturedPacket(_now, bytes);
+        Delivered.Add(delivered);
+        _trace.Add(delivered, sent: false);
+        _trace.Mark(delivered, Line);
         _sink.NowNs = _now;
         Stack.Deliver(bytes, new Instant(_now));
         _stack!.Poll(new Instant(_now), _sink);
@@ -45,12 +49,14 @@ internal sealed partial class SynAckTarget
             throw new DrillUnsupported(Line, $"{p.Protocol} packets");
         if (p.Prefix is not null)
             throw new DrillUnsupported(Line, $"packet prefix '{p.Prefix}'");
+        RefuseFastOpen(p);
         long tol = _config.ToleranceMicros * NsPerMicro;
         // Like packetdrill, look up to 2 s past the expected time, so that a late packet is a timing error, not a missing one.
         long limit = time.Kind == TimeKind.Any ? _now + Horizon : Math.Max(start, end) + tol + SniffSlack;
         var first = NextSent(limit)
             ?? throw new DrillFailure(Line, "expected packet was not sent", p.ToString(), "nothing", Seconds(limit));
         var seg = Decode(first, p);
+        _trace.Mark(first, Line);
         var conn = ConnectionFor(seg, p);
         int total = seg.PayloadLength;
         var last = seg;
@@ -61,6 +67,7 @@ internal sealed partial class SynAckTarget
             if (more is null)
                 break;
             last = Decode(more, p);
+            _trace.Mark(more, Line);
             if (!conn.Matches(last, _config.Local, _config.Remote))
                 throw new DrillFailure(Line, "packet is for another connection", p.ToString(), Describe(last, conn), Seconds(last.TimeNs));
             total += last.PayloadLength;
@@ -79,6 +86,13 @@ internal sealed partial class SynAckTarget
             }
         }
         return seg.TimeNs;
+    }
+
+    /// <summary>SynAck has no TCP Fast Open (RFC 7413): a script that sends or expects its option is unsupported.</summary>
+    private void RefuseFastOpen(PacketAction p)
+    {
+        if (p.Options?.Any(o => o.Kind is TcpOptionKindSpec.FastOpen or TcpOptionKindSpec.FastOpenExp) == true)
+            throw new DrillUnsupported(Line, "TCP Fast Open option (RFC 7413)");
     }
 
     private SeenSegment Decode(CapturedPacket packet, PacketAction p)

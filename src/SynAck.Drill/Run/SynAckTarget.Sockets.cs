@@ -8,7 +8,7 @@ namespace SynAck.Drill.Run;
 internal sealed partial class SynAckTarget
 {
     private static readonly HashSet<string> Unsupported =
-        ["epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "sendmsg", "recvmsg", "ioctl", "splice", "sendfile", "pipe", "open",
+        ["epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "recvmsg", "splice", "sendfile", "pipe", "open",
          "writev", "readv", "getsockname", "getpeername", "socketpair"];
 
     private Func<CallResult?> Dispatch(SyscallAction s)
@@ -30,6 +30,8 @@ internal sealed partial class SynAckTarget
             "write" or "send" or "sendto" => Write(s),
             "read" or "recv" or "recvfrom" => Read(s),
             "poll" => Poll(s),
+            "sendmsg" => SendMsg(s),
+            "ioctl" => Now(IoctlCall(s)),
             _ => throw new DrillUnsupported(Line, $"system call {s.Name}()"),
         };
     }
@@ -45,7 +47,7 @@ internal sealed partial class SynAckTarget
             throw new DrillUnsupported(Line, $"socket type {s.Arguments[1]} {s.Arguments[2]} (SynAck is TCP only)");
         if (s.Arguments[0] is WordExpr { Name: var fam } && fam != (_config.Ipv6 ? "AF_INET6" : "AF_INET"))
             throw new DrillUnsupported(Line, $"address family {fam} on an {(_config.Ipv6 ? "IPv6" : "IPv4")} run");
-        var sock = new DrillSocket(NewFd()) { NonBlocking = type.Contains("SOCK_NONBLOCK") };
+        var sock = new DrillSocket(NewFd(s)) { NonBlocking = type.Contains("SOCK_NONBLOCK") };
         _fds.Add(sock.Fd, sock);
         _ = Stack;
         return new CallResult(sock.Fd);
@@ -70,7 +72,8 @@ internal sealed partial class SynAckTarget
             sock.BoundPort = (ushort)_config.BindPort;
         int backlog = s.Arguments.Count > 1 ? (int)Int(s.Arguments[1], "backlog", Line) : 128;
         // Linux queues backlog + 1 accepted connections and keeps half-open ones apart; SynAck's backlog bounds both.
-        Stack.Listen(sock.BoundPort, Math.Max(1, backlog + 1));
+        sock.Backlog = Math.Max(1, backlog + 1);
+        Stack.Listen(sock.BoundPort, sock.Backlog);
         sock.Listening = true;
         _listenerAwaitingSyn = sock;
         return new CallResult(0);
@@ -85,7 +88,7 @@ internal sealed partial class SynAckTarget
         {
             if (!_stack!.TryAccept(sock.BoundPort, out var h))
                 return sock.NonBlocking ? CallResult.Error("EAGAIN") : null;
-            var child = new DrillSocket(NewFd()) { Handle = h };
+            var child = new DrillSocket(NewFd(s)) { Handle = h };
             var id = _stack.GetConnectionId(h);
             child.Connection = _connections.FirstOrDefault(c => c.LocalPort == id.LocalPort && c.RemotePort == id.RemotePort);
             if (child.Connection is { } c)

@@ -36,6 +36,8 @@ internal sealed partial class SynAckTarget
     private PendingCall? _pending;
     private ScriptEvent? _event;
     private ushort _nextRemotePort = 48_000;
+    private DrillFailure? _pythonFailure;
+    private readonly DrillTrace _trace = new();
 
     public SynAckTarget(DrillScript script, DrillConfig config, string scriptPath)
     {
@@ -43,6 +45,7 @@ internal sealed partial class SynAckTarget
         _config = config;
         _name = scriptPath;
         _scriptDir = Path.GetDirectoryName(Path.GetFullPath(scriptPath)) ?? ".";
+        _sink.OnSent = p => _trace.Add(p, sent: true);
     }
 
     /// <summary>Every packet the stack sent during the run (for --pcap).</summary>
@@ -56,6 +59,7 @@ internal sealed partial class SynAckTarget
         try
         {
             _config = _config.With(_script.Options);
+            _sysctl.Ipv6 = _config.Ipv6;
             if (_script.InitCommand is { } init)
                 ShellCommands.Apply(init.Command, _scriptDir, _sysctl, _script.Events[0].Line);
             foreach (var e in _script.Events)
@@ -64,19 +68,23 @@ internal sealed partial class SynAckTarget
                 Execute(e);
             }
             FinishPending();
-            return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null) { Notes = _sysctl.Notes };
+            if (_pythonFailure is not null)
+                throw _pythonFailure;
+            return new DrillResult(_name, DrillVerdict.Pass, 0, 0, "", null, null, null) { Notes = _sysctl.Notes, Packets = Trace() };
         }
         catch (DrillFailure f)
         {
-            return new DrillResult(_name, DrillVerdict.Fail, f.Line, 0, f.Message, f.Expected, f.Actual, f.TimeSeconds) { Notes = _sysctl.Notes };
+            return new DrillResult(_name, DrillVerdict.Fail, f.Line, 0, f.Message, f.Expected, f.Actual, f.TimeSeconds) { Notes = _sysctl.Notes, Packets = Trace() };
         }
         catch (DrillUnsupported u)
         {
-            return new DrillResult(_name, DrillVerdict.Unsupported, u.Line, 0, u.Message, null, null, null) { Notes = _sysctl.Notes };
+            return new DrillResult(_name, DrillVerdict.Unsupported, u.Line, 0, u.Message, null, null, null) { Notes = _sysctl.Notes, Packets = Trace() };
         }
     }
 
     private static double Seconds(long ns) => ns / 1e9;
+
+    private IReadOnlyList<DrillPacket> Trace() => _trace.ToList();
 
     private int Line => _event?.Line ?? 0;
 
@@ -147,7 +155,16 @@ internal sealed partial class SynAckTarget
                 break;
             case CodeAction code:
                 AdvanceTo(start);
-                RunCode(code);
+                // packetdrill records TCP_INFO at a block's time but runs the Python after the last event
+                // (code.c): a false assertion is the verdict only when nothing else failed before the end.
+                try
+                {
+                    RunCode(code);
+                }
+                catch (DrillFailure f)
+                {
+                    _pythonFailure ??= f;
+                }
                 _lastEvent = start;
                 break;
         }
@@ -159,6 +176,7 @@ internal sealed partial class SynAckTarget
         if (_stack is null)
         {
             _now = Math.Max(_now, targetNs);
+            _sink.NowNs = _now;
             return;
         }
         while (true)

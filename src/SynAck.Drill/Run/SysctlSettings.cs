@@ -1,4 +1,5 @@
 using SynAck.Tcp;
+using SynAck.Tcp.Congestion;
 using SynAck.Time;
 
 namespace SynAck.Drill.Run;
@@ -13,6 +14,11 @@ internal sealed class SysctlSettings
     private readonly Dictionary<string, string> _values = [];
 
     public List<string> Notes { get; } = [];
+
+    /// <summary>TCP_MAXSEG set before the connection: SynAck's MSS follows the MTU, so the MTU is set to match.</summary>
+    public int? MssClamp { get; set; }
+
+    public bool Ipv6 { get; set; }
 
     /// <summary>Sets <c>net.ipv4.NAME=VALUE</c>; throws <see cref="DrillUnsupported"/> for what SynAck cannot express.</summary>
     public void Set(string name, string value, int line)
@@ -34,13 +40,15 @@ internal sealed class SysctlSettings
                 if (!long.TryParse(value, out _))
                     throw new DrillUnsupported(line, $"sysctl {name}={value}");
                 break;
+            case "tcp_slow_start_after_idle" or "tcp_recovery" or "tcp_early_retrans" when long.TryParse(value, out _):
+                break;
+            case "tcp_congestion_control" when value is "cubic" or "reno":
+                break;
             case "tcp_reordering" when value == "3":
             case "tcp_ecn" when value == "0":
-            case "tcp_slow_start_after_idle" when value == "0":
             case "tcp_notsent_lowat" when value == "4294967295":
             case "tcp_frto" or "tcp_dsack" or "tcp_fack" or "tcp_ecn_option" or "tcp_pacing_ss_ratio" or "tcp_pacing_ca_ratio":
-            case "tcp_tso_win_divisor" or "tcp_min_tso_segs" or "tcp_fastopen" or "tcp_fastopen_key" or "tcp_congestion_control":
-            case "tcp_early_retrans" or "tcp_recovery":
+            case "tcp_tso_win_divisor" or "tcp_min_tso_segs" or "tcp_fastopen" or "tcp_fastopen_key":
                 Notes.Add($"{key}={value}: no SynAck equivalent (" + Reason(key) + ")");
                 break;
             default:
@@ -51,11 +59,11 @@ internal sealed class SysctlSettings
 
     private static string Reason(string key) => key switch
     {
-        "tcp_congestion_control" => "SynAck's congestion control is fixed (RFC 5681 NewReno)",
-        "tcp_early_retrans" or "tcp_recovery" => "SynAck has no RACK/TLP; loss recovery is RFC 6675/3042",
         "tcp_tso_win_divisor" or "tcp_min_tso_segs" => "SynAck sends MSS-sized segments, no TSO",
         "tcp_fastopen" or "tcp_fastopen_key" => "SynAck has no TCP Fast Open; a script that uses it is unsupported",
-        "tcp_frto" or "tcp_dsack" or "tcp_fack" => "mechanism not implemented",
+        "tcp_frto" => "SynAck undoes a spurious RTO by timestamps or D-SACK (RFC 3522, RFC 3708), not by F-RTO",
+        "tcp_dsack" => "SynAck always sends D-SACK (RFC 2883)",
+        "tcp_fack" => "FACK is gone from Linux too; RACK replaces it",
         "tcp_ecn" or "tcp_ecn_option" => "SynAck does not negotiate ECN",
         "tcp_pacing_ss_ratio" or "tcp_pacing_ca_ratio" => "SynAck does not pace",
         "tcp_reordering" => "SynAck's duplicate-ACK threshold is 3",
@@ -81,10 +89,19 @@ internal sealed class SysctlSettings
             Sack = Long("tcp_sack", 1) != 0,
             WindowScaling = Long("tcp_window_scaling", 1) != 0,
             SynCookies = Long("tcp_syncookies", 1) != 0,
+            SynCookiesAlways = Long("tcp_syncookies", 1) == 2,
+            // Linux ACKs the first data segments of a connection at once (quick-ACK mode, TCP_MAX_QUICKACKS = 16).
+            QuickAckSegments = 16,
             SynRetries = (int)Long("tcp_syn_retries", 6),
             SynAckRetries = (int)Long("tcp_synack_retries", 5),
             DataRetries = (int)Long("tcp_retries2", 15),
             FinWait2Timeout = Duration.FromSeconds(Long("tcp_fin_timeout", 60)),
+            SlowStartAfterIdle = Long("tcp_slow_start_after_idle", 1) != 0,
+            CongestionControl = _values.TryGetValue("tcp_congestion_control", out var cc) && cc == "reno" ? CongestionAlgorithm.NewReno : CongestionAlgorithm.Cubic,
+            // tcp_recovery bit 0 is RACK loss detection; tcp_early_retrans 3 and 4 enable the tail loss probe (0-2 do not).
+            Rack = (Long("tcp_recovery", 1) & 1) != 0,
+            TailLossProbe = Long("tcp_early_retrans", 3) >= 3,
+            Mtu = MssClamp is { } mss ? mss + (Ipv6 ? 60 : 40) : 1500,
         };
     }
 }

@@ -27,6 +27,12 @@ internal static class TcpInfoSnapshot
         d["tcpi_rto"] = c.Rtt.Rto.TotalMicroseconds;
         d["tcpi_backoff"] = c.Rtt.Backoff;
         d["tcpi_retransmits"] = c.Rtt.Backoff;
+        d["tcpi_ca_state"] = c.LinuxCaState;
+        d["tcpi_sacked"] = c.SackedBytes / mss;
+        d["tcpi_lost"] = (c.HoleBytes + mss - 1) / mss;
+        d["tcpi_snd_wnd"] = c.SndWnd;
+        d["tcpi_rcv_wnd"] = c.RcvWnd;
+        d["tcpi_pmtu"] = c.PathMtu;
         // SynAck's duplicate-ACK threshold is fixed at 3 (RFC 5681 §3.2); Linux reports its adaptive value here.
         d["tcpi_reordering"] = 3;
         return d;

@@ -43,6 +43,25 @@ public sealed unsafe partial class TunLink
         Write(_coalescer.Finish(), counted: 0); // each segment was counted when it was taken
     }
 
+    /// <summary>Writes <paramref name="packet"/> as one frame of any length up to 64 KiB, not joined with others and
+    /// not checked against the MTU: a peer's packet longer than the MTU arrives whole, as packetdrill injects a
+    /// script's large segment (a device reader may write frames over the MTU; the kernel takes them).</summary>
+    internal bool TrySendWhole(ReadOnlySpan<byte> packet)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null || packet.IsEmpty || packet.Length > MaxSuperPacket)
+        {
+            Counters.OnSendRefused();
+            return false;
+        }
+        EndBatch();
+        if (_coalescer is null)
+            return Write(packet, packet.Length);
+        Span<byte> frame = stackalloc byte[VirtioNetHeader.Size];
+        frame.Clear();
+        return Write(frame, packet, packet.Length);
+    }
+
     private bool Receive(Span<byte> buffer, out int length, out bool checksumVerified, bool completeChecksum)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -152,7 +152,8 @@ public sealed partial class NetStack
             Drop(now, TcpDropReason.ListenSynFin, id, true, Summary(tcp));
             return;
         }
-        if (listener.IsFull && Settings.SynCookies && _connections.Count < Settings.MaxConnections)
+        // RFC 4987 §3.6: cookies when the backlog is full, or for every SYN when asked to (Linux tcp_syncookies=2).
+        if ((listener.IsFull || Settings.SynCookiesAlways) && Settings.SynCookies && _connections.Count < Settings.MaxConnections)
         {
             SendSynCookie(listener, id, tcp, now);
             return;

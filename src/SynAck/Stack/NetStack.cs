@@ -147,6 +147,12 @@ public sealed partial class NetStack : IPacketEndpoint
         _control.TryEnqueue(new ControlSegment { Id = id, Seq = seq, Ack = ack, Flags = flags, Window = window });
     }
 
+    /// <summary>Queues a control segment (a connection's RST) that carries a timestamps option.</summary>
+    internal void QueueTimestampedControl(in ConnectionId id, SeqNum seq, SeqNum ack, TcpFlags flags, uint tsVal, uint tsEcr)
+    {
+        _control.TryEnqueue(new ControlSegment { Id = id, Seq = seq, Ack = ack, Flags = flags, HasTimestamps = true, TsVal = tsVal, TsEcr = tsEcr });
+    }
+
     /// <summary>Queues an ACK that carries a timestamps option (TIME-WAIT answers on a connection that negotiated them).</summary>
     internal void QueueTimestampedAck(in ConnectionId id, SeqNum seq, SeqNum ack, ushort window, uint tsVal, uint tsEcr)
     {

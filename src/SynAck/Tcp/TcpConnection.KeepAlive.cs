@@ -187,7 +187,7 @@ internal sealed partial class TcpConnection
     private void GiveUp(Instant now)
     {
         if (IsSynchronized || State == TcpState.SynReceived)
-            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            QueueReset(SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack, now);
         if (!(State == TcpState.SynReceived && FromPassiveOpen))
             Fail(TcpError.TimedOut, now);
         CloseAndRelease(TcpTransitionCause.Timeout, now);

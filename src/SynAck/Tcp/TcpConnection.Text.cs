@@ -46,7 +46,7 @@ internal sealed partial class TcpConnection
             // for new data (RFC 1122 §4.2.2.13); bytes already received, resent with the FIN, are trimmed above
             // (RFC 9293 §3.10.7.4: "only the new parts"). The sequence number is the highest sent, the peer's RCV.NXT,
             // or it would only draw a challenge ACK (RFC 5961 §3.2).
-            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            QueueReset(SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack, now);
             CloseAndRelease(TcpTransitionCause.Abort, now);
             return false;
         }
@@ -77,8 +77,9 @@ internal sealed partial class TcpConnection
         RcvNxt += advance;
         _unackedBytes += advance;
         // RFC 9293 §3.8.6.3 / RFC 1122 §4.2.3.2: acknowledge at least every second full-sized segment; when a hole
-        // was just filled, at once (RFC 5681 §4.2); otherwise within the delayed-ACK timeout.
-        if (!_settings.DelayedAck || rangesBefore > 0 || _unackedBytes >= 2 * SndMss)
+        // was just filled, at once (RFC 5681 §4.2); the first segments of a connection at once when quick ACKs are on;
+        // otherwise within the delayed-ACK timeout.
+        if (!_settings.DelayedAck || rangesBefore > 0 || _unackedBytes >= 2 * SndMss || TakeQuickAck())
             AckNow();
         else if (_delAckAt == Instant.MaxValue)
             _delAckAt = now + _settings.DelayedAckTimeout;

@@ -67,7 +67,7 @@ internal sealed partial class TcpConnection
         }
         if (_recv.Readable > 0 && State is not TcpState.TimeWait)
         {
-            _stack.QueueControl(Id, SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack);
+            QueueReset(SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack, now);
             CloseAndRelease(TcpTransitionCause.Abort, now);
             return;
         }
@@ -86,7 +86,7 @@ internal sealed partial class TcpConnection
         if (IsReleased)
             return;
         if (State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait)
-            _stack.QueueControl(Id, SndMax, default, TcpFlags.Rst);
+            QueueReset(SndMax, default, TcpFlags.Rst, now);
         CloseAndRelease(TcpTransitionCause.Abort, now);
     }
 

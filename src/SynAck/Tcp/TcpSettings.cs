@@ -95,6 +95,12 @@ public sealed class TcpSettings
     /// </summary>
     public bool SynCookies { get; init; } = true;
 
+    /// <summary>
+    /// Answer every SYN with a cookie, not only when the backlog is full (Linux <c>tcp_syncookies=2</c>, meant for
+    /// testing): nothing is kept for a SYN until its ACK returns the cookie. Needs <see cref="SynCookies"/>. Default off.
+    /// </summary>
+    public bool SynCookiesAlways { get; init; }
+
     // ---- Congestion control and loss recovery (issue 11) ----
 
     /// <summary>
@@ -228,6 +234,14 @@ public sealed class TcpSettings
     /// probing (as Linux's <c>TCP_USER_TIMEOUT</c>). <see cref="Duration.Zero"/> (the default): none, the retry counts decide.
     /// </summary>
     public Duration UserTimeout { get; init; }
+
+    /// <summary>
+    /// Acknowledge at once, instead of delaying the ACK, every data segment while what the connection has received fits
+    /// in this many full-sized segments (our MSS each), as Linux's quick-ACK mode does at the start of a connection (it
+    /// allows 16 segments): the sender's slow start then sees its ACKs a delayed-ACK timeout earlier. RFC 9293 §3.8.6.3 lets a receiver acknowledge at once; delaying is the SHOULD.
+    /// 0 (the default): every segment follows the delayed-ACK rule.
+    /// </summary>
+    public int QuickAckSegments { get; init; }
 
     /// <summary>Whether any demonstration switch is on (observers then accept the demonstration-only transitions).</summary>
     public bool AnyDemonstration => DemoSkipTimeWait || DemoTwoWayHandshake;
