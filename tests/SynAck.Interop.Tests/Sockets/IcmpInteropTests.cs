@@ -34,12 +34,7 @@ public sealed class IcmpInteropTests
     public async Task ASynInTinyFragmentsIsAnsweredWithASynAck()
     {
         RootRequirement.Require("ip", KernelPeer.Python);
-        if (!ScapyInstalled())
-        {
-            if (RootRequirement.InCi)
-                Assert.Fail("python3-scapy is not installed; ./test.sh installs it");
-            Assert.Skip("python3-scapy is not installed; ./test.sh installs it when run as root");
-        }
+        KernelPeer.RequireScapy();
         await using var tun = TunHost.Create();
         await using var listener = tun.Host.Listen(5070);
         // scapy sends the SYN split into 8-byte fragments (hping3 -f) and prints the flags of the answer.
@@ -89,11 +84,5 @@ public sealed class IcmpInteropTests
         Assert.True(code == 0, output);
         Assert.Equal("refused", output.Trim());
         Assert.Equal(1, await tun.Host.InvokeAsync(s => s.IpCounters.IcmpOutDestUnreachs));
-    }
-
-    private static bool ScapyInstalled()
-    {
-        var r = NetNamespace.Run(KernelPeer.Python, "-c", "import scapy.all");
-        return r.ExitCode == 0;
     }
 }

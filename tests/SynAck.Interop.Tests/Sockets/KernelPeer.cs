@@ -107,6 +107,16 @@ internal sealed class KernelPeer : IDisposable
         return JsonDocument.Parse(last).RootElement;
     }
 
+    /// <summary>Skips (fails under CI) when python3-scapy, which crafts the tests' odd packets, is missing.</summary>
+    public static void RequireScapy()
+    {
+        if (NetNamespace.Run(Python, "-c", "import scapy.all").ExitCode == 0)
+            return;
+        if (RootRequirement.InCi)
+            Assert.Fail("python3-scapy is not installed; ./test.sh installs it");
+        Assert.Skip("python3-scapy is not installed; ./test.sh installs it when run as root");
+    }
+
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     public void Dispose()

@@ -21,7 +21,7 @@ public sealed class PathMtuInteropTests(ITestOutputHelper output)
     public async Task A_transfer_completes_byte_exact_when_the_path_mtu_drops_mid_transfer_and_a_forged_icmp_is_ignored()
     {
         RootRequirement.Require("ip", KernelPeer.Python);
-        RequireScapy();
+        KernelPeer.RequireScapy();
         const ushort port = 5090;
         await using var tun = TunHost.Create();
         using var routed = RoutedPeer.Create(tun.Namespace);
@@ -76,14 +76,5 @@ public sealed class PathMtuInteropTests(ITestOutputHelper output)
         Assert.True(mssAfter <= 1280 - 40, $"MSS {mssAfter} after the path MTU fell to 1280");
         Assert.True(lowered >= 1);
         Assert.Equal(1, await tun.Host.InvokeAsync(s => s.Counters.Drops(TcpDropReason.IcmpSeqOutOfFlight)));
-    }
-
-    internal static void RequireScapy()
-    {
-        if (NetNamespace.Run(KernelPeer.Python, "-c", "import scapy.all").ExitCode == 0)
-            return;
-        if (RootRequirement.InCi)
-            Assert.Fail("python3-scapy is not installed; ./test.sh installs it");
-        Assert.Skip("python3-scapy is not installed; ./test.sh installs it when run as root");
     }
 }
