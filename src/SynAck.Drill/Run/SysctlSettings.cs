@@ -92,6 +92,8 @@ internal sealed class SysctlSettings
             SynCookiesAlways = Long("tcp_syncookies", 1) == 2,
             // Linux ACKs the first data segments of a connection at once (quick-ACK mode, TCP_MAX_QUICKACKS = 16).
             QuickAckSegments = 16,
+            // Linux's tail loss probe is one segment (tcp_send_loss_probe, RFC 8985 §7.3).
+            LossProbeSegments = 1,
             SynRetries = (int)Long("tcp_syn_retries", 6),
             SynAckRetries = (int)Long("tcp_synack_retries", 5),
             DataRetries = (int)Long("tcp_retries2", 15),

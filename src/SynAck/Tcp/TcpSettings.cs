@@ -146,6 +146,16 @@ public sealed class TcpSettings
     public Duration LossProbeAckDelay { get; init; } = Duration.FromMilliseconds(200);
 
     /// <summary>
+    /// How many new full-sized segments a tail loss probe carries when that much unsent data is ready and the peer's
+    /// window allows it. RFC 8985 §7.3 (and Linux) send one. When the probe follows a flight whose every ACK was lost,
+    /// the receiver holds all the data before it, and a lone new segment is an ACK it may delay (RFC 1122 §4.2.3.2;
+    /// Linux 40 ms, up to 200 ms): the stall costs a delayed-ACK timeout, and a lost delayed ACK a full RTO. A second
+    /// full-sized segment obliges the receiver to answer at once (RFC 5681 §4.2, RFC 9293 §3.8.6.3), so the probe is
+    /// answered in one round trip, at the price of one segment beyond cwnd per probe. Default 2; 1 is RFC 8985's probe.
+    /// </summary>
+    public int LossProbeSegments { get; init; } = 2;
+
+    /// <summary>
     /// Out-of-order byte ranges held per connection for reassembly; a segment that would need more is dropped. The bytes
     /// are bounded by the receive window whatever this is; the ranges' table grows as holes appear (8 first). Default
     /// 1024: a drop-tail queue overflowing in slow start leaves a hole every other segment, hundreds per window on a long
@@ -261,6 +271,7 @@ public sealed class TcpSettings
         Require(InitialRto > Duration.Zero, nameof(InitialRto), InitialRto);
         Require(DelayedAckTimeout > Duration.Zero, nameof(DelayedAckTimeout), DelayedAckTimeout);
         Require(LossProbeAckDelay >= Duration.Zero, nameof(LossProbeAckDelay), LossProbeAckDelay);
+        Require(LossProbeSegments is >= 1 and <= 4, nameof(LossProbeSegments), LossProbeSegments);
         Require(Mtu >= 68, nameof(Mtu), Mtu);
         Require(SendBufferSize > 0, nameof(SendBufferSize), SendBufferSize);
         Require(ReceiveBufferSize > 0 && ReceiveBufferSize <= 65535 << MaxWindowShift, nameof(ReceiveBufferSize), ReceiveBufferSize);

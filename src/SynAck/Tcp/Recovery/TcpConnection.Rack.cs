@@ -141,7 +141,7 @@ internal sealed partial class TcpConnection
         }
     }
 
-    /// <summary>RFC 8985 §7.3: one new segment if the windows allow, otherwise the last segment sent; then the RTO restarts.</summary>
+    /// <summary>RFC 8985 §7.3: new data if the windows allow (one segment, or <see cref="TcpSettings.LossProbeSegments"/> full ones), otherwise the last segment sent; then the RTO restarts.</summary>
     private void SendLossProbe(Instant now, IPacketSink sink)
     {
         int offset = SndNxt - SndBufStart;
@@ -149,8 +149,16 @@ internal sealed partial class TcpConnection
         int room = (SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt;
         if (SndNxt == SndMax && offset >= 0 && unsent > 0 && room >= Math.Min(unsent, SndMss))
         {
-            int len = Math.Min(unsent, SndMss);
-            EmitData(SndNxt, len, FinQueued && SndNxt + len == FinSeq, now, sink);
+            // A second full-sized segment when ready: the receiver must ACK it at once (TcpSettings.LossProbeSegments).
+            for (int i = 0; i < _settings.LossProbeSegments && unsent > 0 && room >= Math.Min(unsent, SndMss); i++)
+            {
+                int len = Math.Min(unsent, SndMss);
+                if (i > 0 && len < SndMss)
+                    break;
+                EmitData(SndNxt, len, FinQueued && SndNxt + len == FinSeq, now, sink);
+                unsent -= len;
+                room -= len;
+            }
         }
         else
         {
