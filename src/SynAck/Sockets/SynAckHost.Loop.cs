@@ -237,7 +237,7 @@ public sealed partial class SynAckHost
 
         foreach (var l in _listeners)
         {
-            while (l.HasWaiters && _stack.TryAccept(l.Port, out var handle))
+            while (l.WantsConnection && _stack.TryAccept(l.Port, out var handle))
                 l.Offer(Adopt(handle));
         }
 

@@ -9,9 +9,20 @@ namespace SynAck.Sockets;
 /// </summary>
 public sealed class SynAckListener : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// Established connections the loop takes from the stack ahead of <see cref="AcceptAsync"/>, once the application
+    /// has started accepting, so that an accept loop finds the next one at once instead of a round trip through the
+    /// loop thread per connection (the kernel's accept queue, likewise, is read without waking anything). Beyond
+    /// this many, connections wait in the stack's own accept queue, bounded by the listen backlog.
+    /// </summary>
+    internal const int ReadyLimit = 16;
+
     // Loop-owned.
     private readonly Queue<AcceptWaiter> _waiters = new();
+    private bool _accepting;
+    // Shared with application threads (AcceptAsync takes from it), under _sync.
     private readonly Queue<SynAckConnection> _unclaimed = new();
+    private readonly Lock _sync = new();
     private Exception? _stopped;
     private int _disposed;
 
@@ -40,6 +51,11 @@ public sealed class SynAckListener : IAsyncDisposable, IDisposable
             return ValueTask.FromCanceled<SynAckConnection>(cancellationToken);
         if (Volatile.Read(ref _disposed) != 0)
             return ValueTask.FromException<SynAckConnection>(new ObjectDisposedException(nameof(SynAckListener)));
+        lock (_sync)
+        {
+            if (_unclaimed.TryDequeue(out var ready))
+                return new ValueTask<SynAckConnection>(ready);
+        }
         var waiter = new AcceptWaiter(this, cancellationToken);
         Host.Post(new HostCommand(HostCommandKind.Accept, waiter));
         return new ValueTask<SynAckConnection>(waiter.Completion.Task);
@@ -69,6 +85,19 @@ public sealed class SynAckListener : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Connections taken from the stack and not yet accepted.</summary>
+    internal int ReadyCount
+    {
+        get
+        {
+            lock (_sync)
+                return _unclaimed.Count;
+        }
+    }
+
+    /// <summary>Whether the loop should take another established connection from the stack for this listener.</summary>
+    internal bool WantsConnection => HasWaiters || (_accepting && _stopped is null && ReadyCount < ReadyLimit);
+
     internal void AddWaiter(AcceptWaiter waiter)
     {
         if (_stopped is not null)
@@ -76,12 +105,15 @@ public sealed class SynAckListener : IAsyncDisposable, IDisposable
             waiter.Completion.TrySetException(_stopped);
             return;
         }
-        while (_unclaimed.TryPeek(out var c))
+        _accepting = true;
+        lock (_sync)
         {
-            if (!waiter.TryComplete(c))
+            if (_unclaimed.TryPeek(out var c))
+            {
+                if (waiter.TryComplete(c))
+                    _unclaimed.Dequeue();
                 return;
-            _unclaimed.Dequeue();
-            return;
+            }
         }
         _waiters.Enqueue(waiter);
     }
@@ -94,7 +126,8 @@ public sealed class SynAckListener : IAsyncDisposable, IDisposable
             if (w.TryComplete(connection))
                 return;
         }
-        _unclaimed.Enqueue(connection);
+        lock (_sync)
+            _unclaimed.Enqueue(connection);
     }
 
     internal void StopOnLoop(Instant now, Exception reason)
@@ -104,7 +137,13 @@ public sealed class SynAckListener : IAsyncDisposable, IDisposable
         Host.Stack.StopListening(Port, now);
         while (_waiters.TryDequeue(out var w))
             w.Completion.TrySetException(reason);
-        while (_unclaimed.TryDequeue(out var c))
+        List<SynAckConnection> unclaimed;
+        lock (_sync)
+        {
+            unclaimed = [.. _unclaimed];
+            _unclaimed.Clear();
+        }
+        foreach (var c in unclaimed)
             Host.AbortOnLoop(c, now);
     }
 }
