@@ -3,10 +3,11 @@ using SynAck.Capture;
 namespace SynAck.Analysis.Conversations;
 
 /// <summary>
-/// The tunnel a connection rides. Its path (the kinds of encapsulation and the outer address pairs) is part of the
-/// connection's key; its ids (VLAN ids, MPLS labels, VNIs, TEIDs, keys) are learned per direction, because some are
+/// The tunnel a connection rides. Its path (the tunnels carried by IP and their outer address pairs) is part of the
+/// connection's key; its ids (VLAN tags, MPLS labels, VNIs, TEIDs, keys) are learned per direction, because some are
 /// chosen by the receiving end and differ between the two directions of one flow (MPLS labels, GTP-U TEIDs, L2TP
-/// and PPTP ids). A packet whose ids differ from those its direction already carried belongs to another connection.
+/// and PPTP ids), and a tag or label may be present one way only. A packet whose ids differ from those its direction
+/// already carried belongs to another connection.
 /// </summary>
 internal sealed partial class ConnectionTracker
 {
@@ -23,22 +24,20 @@ internal sealed partial class ConnectionTracker
     /// <summary>How well a packet with <paramref name="ids"/> sent in direction <paramref name="fromLow"/> fits this connection (0: not at all).</summary>
     public int TunnelFit(bool fromLow, ulong ids) => Ids.Fit(fromLow, ids);
 
-    /// <summary>Learns the ids of the packet's direction and keeps the first trail each direction carried.</summary>
+    /// <summary>Learns the ids of the packet's direction and keeps the first trail each direction carried (an empty array, not an allocation, for none).</summary>
     public void NoteTunnel(bool fromLow, in TunnelTrail trail, ulong ids)
     {
         if (fromLow)
         {
             _lowIds = ids;
             _lowIdsKnown = true;
-            if (_lowLayers is null && !trail.IsEmpty)
-                _lowLayers = trail.ToArray();
+            _lowLayers ??= trail.IsEmpty ? [] : trail.ToArray();
         }
         else
         {
             _highIds = ids;
             _highIdsKnown = true;
-            if (_highLayers is null && !trail.IsEmpty)
-                _highLayers = trail.ToArray();
+            _highLayers ??= trail.IsEmpty ? [] : trail.ToArray();
         }
     }
 
@@ -47,6 +46,6 @@ internal sealed partial class ConnectionTracker
     {
         var orig = _origIsLow ? _lowLayers : _highLayers;
         var resp = _origIsLow ? _highLayers : _lowLayers;
-        return orig is null && resp is null ? null : new ConnectionTunnel(orig, resp);
+        return (orig is null || orig.Length == 0) && (resp is null || resp.Length == 0) ? null : new ConnectionTunnel(orig, resp);
     }
 }

@@ -21,10 +21,10 @@ public sealed class ConnectionTunnel
     /// tunnel. Ids are those the originator's packets carried (the responder's when only the responder was seen).</summary>
     public IReadOnlyList<TunnelLayer> Layers { get; }
 
-    /// <summary>The layers of the originator's first packet; null when the originator sent none.</summary>
+    /// <summary>The layers of the originator's first packet (empty when it had none); null when the originator sent no packet.</summary>
     public IReadOnlyList<TunnelLayer>? OriginatorLayers { get; }
 
-    /// <summary>The layers of the responder's first packet (outer addresses as that packet carried them); null when the responder sent none.</summary>
+    /// <summary>The layers of the responder's first packet (outer addresses as that packet carried them; empty when it had none); null when the responder sent no packet.</summary>
     public IReadOnlyList<TunnelLayer>? ResponderLayers { get; }
 
     /// <summary>The innermost tunnel carried by IP (the one whose outer addresses Zeek's <c>tunnel_parents</c> names), if any.</summary>
@@ -50,19 +50,33 @@ public sealed class ConnectionTunnel
         return r.Kind == Layers[index].Kind && r.HasId && r.Id != Layers[index].Id ? r.Id : null;
     }
 
-    /// <summary>One line: "vlan 10, vxlan 4096 192.0.2.1→192.0.2.2, gtp-u 7/9" (a second id is the responder's).</summary>
+    /// <summary>The two directions' first packets passed different kinds of layers (an MPLS label popped before the
+    /// last hop, a VLAN tag stripped on one side): <see cref="Layers"/> is then only the originator's view.</summary>
+    public bool DirectionsDiffer
+        => OriginatorLayers is not null && ResponderLayers is not null
+            && !OriginatorLayers.Select(l => l.Kind).SequenceEqual(ResponderLayers.Select(l => l.Kind));
+
+    /// <summary>One line: "vlan 10, vxlan 4096 192.0.2.1→192.0.2.2, gtp-u 7/9" (a second id is the responder's); when
+    /// the directions differ, each: "mpls 16; responder: none" (outer addresses always from the originator's end).</summary>
     public string Describe()
     {
+        if (!DirectionsDiffer)
+            return Line(Layers, this);
+        return (OriginatorLayers!.Count == 0 ? "none" : Line(OriginatorLayers, null)) + "; responder: " + (ResponderLayers!.Count == 0 ? "none" : Line(ResponderLayers.Select(l => l.Reversed).ToList(), null));
+    }
+
+    private static string Line(IReadOnlyList<TunnelLayer> layers, ConnectionTunnel? withResponderIds)
+    {
         var sb = new StringBuilder();
-        for (int i = 0; i < Layers.Count; i++)
+        for (int i = 0; i < layers.Count; i++)
         {
-            var l = Layers[i];
+            var l = layers[i];
             if (i > 0)
                 sb.Append(", ");
             sb.Append(l.Name);
             if (l.HasId)
                 sb.Append(' ').Append(l.Id.ToString(CultureInfo.InvariantCulture));
-            if (ResponderId(i) is { } back)
+            if (withResponderIds?.ResponderId(i) is { } back)
                 sb.Append('/').Append(back.ToString(CultureInfo.InvariantCulture));
             if (l.HasOuter)
                 sb.Append(' ').Append(l.OuterSource.ToString()).Append('→').Append(l.OuterDestination.ToString());

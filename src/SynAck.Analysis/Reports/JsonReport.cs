@@ -267,15 +267,24 @@ public sealed class JsonReport : IDisposable
         else
             w.WriteNull("zeek_uid");
         w.WriteString("description", t.Describe());
-        w.WriteStartArray("layers");
-        for (int i = 0; i < t.Layers.Count; i++)
+        Layers("layers", t.Layers, t);
+        if (t.DirectionsDiffer)
+            Layers("responder_layers", t.ResponderLayers!.Select(l => l.Reversed).ToList(), null);
+        w.WriteEndObject();
+    }
+
+    private void Layers(string name, IReadOnlyList<TunnelLayer> layers, ConnectionTunnel? withResponderIds)
+    {
+        var w = _w;
+        w.WriteStartArray(name);
+        for (int i = 0; i < layers.Count; i++)
         {
-            var l = t.Layers[i];
+            var l = layers[i];
             w.WriteStartObject();
             w.WriteString("type", l.Name);
             if (l.HasId)
                 w.WriteNumber("id", l.Id);
-            if (t.ResponderId(i) is { } back)
+            if (withResponderIds?.ResponderId(i) is { } back)
                 w.WriteNumber("responder_id", back);
             if (l.HasOuter)
             {
@@ -285,7 +294,6 @@ public sealed class JsonReport : IDisposable
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private void Side(string name, ConnectionSide? side)

@@ -10,10 +10,12 @@ namespace SynAck.Capture;
 /// A plain frame leaves it empty. It is a reusable value: the caller keeps one and the decoder resets it, so
 /// recording costs nothing for frames without encapsulation and allocates nothing for those with it.
 /// </summary>
-/// <remarks>Two hashes split what identifies a tunnel: <see cref="PathHash"/> (the kinds and the outer address
-/// pairs, each pair in a fixed order, so both directions of a flow give the same value) and <see cref="IdHash"/>
-/// (the ids: VLAN ids, labels, VNIs, TEIDs, keys), which may differ between the two directions of one flow — MPLS labels
-/// and GTP-U TEIDs are chosen by the receiving end. At most <see cref="Capacity"/> layers are kept.</remarks>
+/// <remarks>Two hashes split what identifies a tunnel: <see cref="PathHash"/> (the tunnels carried by IP: their kinds
+/// and outer address pairs, each pair in a fixed order, so both directions of a flow give the same value) and
+/// <see cref="IdHash"/> (everything else: the ids — VLAN ids, labels, VNIs, TEIDs, keys — and the link-layer tags and
+/// labels themselves), which may differ between the two directions of one flow: MPLS labels and GTP-U TEIDs are chosen
+/// by the receiving end, and a label popped before the last hop or a VLAN tag stripped on one side leaves one direction
+/// without it. At most <see cref="Capacity"/> layers are kept.</remarks>
 public struct TunnelTrail
 {
     /// <summary>The layers kept; deeper ones are not recorded.</summary>
@@ -41,20 +43,18 @@ public struct TunnelTrail
         return result;
     }
 
-    /// <summary>A hash of the layers' kinds and outer address pairs, the same for both directions of a flow (0 when empty).</summary>
+    /// <summary>A hash of the tunnels carried by IP (kinds and outer address pairs), the same for both directions of a flow (0 when there are none).</summary>
     public readonly ulong PathHash
     {
         get
         {
-            if (_count == 0)
-                return 0;
-            ulong h = 0x243F6A8885A308D3;
+            ulong h = 0;
             for (int i = 0; i < Count; i++)
             {
                 var layer = _layers[i];
-                h = Mix(h, (ulong)layer.Kind + 1);
                 if (layer.HasOuter)
                 {
+                    h = Mix(h == 0 ? 0x243F6A8885A308D3 : h, (ulong)layer.Kind + 1);
                     var (a1, a2) = Words(layer.OuterSource);
                     var (b1, b2) = Words(layer.OuterDestination);
                     // The lower address first, so that the reverse direction's swapped addresses hash alike.
@@ -63,11 +63,11 @@ public struct TunnelTrail
                     h = Mix(Mix(Mix(Mix(h, a1), a2), b1), b2);
                 }
             }
-            return h == 0 ? 1 : h;
+            return h;
         }
     }
 
-    /// <summary>A hash of the layers' ids, as this direction carries them (0 when no layer has an id).</summary>
+    /// <summary>A hash of the layers' ids and of the layers not carried by IP (tags, labels), as this direction carries them (0 when it has neither).</summary>
     public readonly ulong IdHash
     {
         get
@@ -76,8 +76,8 @@ public struct TunnelTrail
             for (int i = 0; i < Count; i++)
             {
                 var layer = _layers[i];
-                if (layer.HasId)
-                    h = Mix(h, (ulong)i << 40 | (ulong)layer.Kind << 32 | layer.Id);
+                if (layer.HasId || !layer.HasOuter)
+                    h = Mix(h, (ulong)i << 48 | (layer.HasId ? 1UL << 40 : 0) | (ulong)layer.Kind << 32 | layer.Id);
             }
             return h;
         }

@@ -96,6 +96,17 @@ public sealed class TunnelSeparationTests
     }
 
     [Fact]
+    public void A_flow_labelled_one_way_only_is_one_connection_with_both_directions_recorded()
+    {
+        // Penultimate hop popping: on the last link the label is gone one way and still there the other.
+        var c = Assert.Single(new TunnelCapture().Handshake(ip => Mpls(100, ip), Plain).Analyze().Connections);
+        Assert.Equal(7, c.Completeness);
+        Assert.True(c.Tunnel!.DirectionsDiffer);
+        Assert.Empty(c.Tunnel.ResponderLayers!);
+        Assert.Equal("mpls 100; responder: none", c.Tunnel.Describe());
+    }
+
+    [Fact]
     public void A_flow_routed_between_two_vlans_is_seen_as_one_connection_per_vlan()
     {
         // A router on a stick: each segment is captured on its way in (one VLAN) and on its way out (the other).

@@ -74,10 +74,13 @@ public sealed class TunnelTrailTests
         Assert.Equal(TunnelKind.Pppoe, Assert.Single(pppoe.ToArray()).Kind);
         Assert.Equal(0x1234u, pppoe[0].Id);
 
-        // Different VLAN ids change the ids' hash, not the path's.
+        // Tags and labels are not part of the path (one direction may lack them) but of the ids, as their ids are.
         var other = Decode(LinkType.Ethernet, Ether(0x88A8, Cat([0x00, 0x65, 0x81, 0x00, 0x00, 0x2A, 0x08, 0x00], tcp)));
-        Assert.Equal(qinq.PathHash, other.PathHash);
+        Assert.Equal(0ul, qinq.PathHash);
+        Assert.Equal(0ul, other.PathHash);
+        Assert.NotEqual(0ul, qinq.IdHash);
         Assert.NotEqual(qinq.IdHash, other.IdHash);
+        Assert.NotEqual(mpls.IdHash, qinq.IdHash);
     }
 
     [Fact]
