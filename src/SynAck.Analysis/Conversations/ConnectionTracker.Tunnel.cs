@@ -22,22 +22,27 @@ internal sealed partial class ConnectionTracker
     public TunnelIds Ids => new(_lowIds, _lowIdsKnown, _highIds, _highIdsKnown);
 
     /// <summary>How well a packet with <paramref name="ids"/> sent in direction <paramref name="fromLow"/> fits this connection (0: not at all).</summary>
-    public int TunnelFit(bool fromLow, ulong ids) => Ids.Fit(fromLow, ids);
+    public int TunnelFit(bool fromLow, ulong ids)
+        => fromLow ? TunnelIds.Fit(_lowIds, _lowIdsKnown, _highIds, _highIdsKnown, ids) : TunnelIds.Fit(_highIds, _highIdsKnown, _lowIds, _lowIdsKnown, ids);
 
     /// <summary>Learns the ids of the packet's direction and keeps the first trail each direction carried (an empty array, not an allocation, for none).</summary>
     public void NoteTunnel(bool fromLow, in TunnelTrail trail, ulong ids)
     {
         if (fromLow)
         {
+            if (_lowIdsKnown)
+                return;
             _lowIds = ids;
             _lowIdsKnown = true;
-            _lowLayers ??= trail.IsEmpty ? [] : trail.ToArray();
+            _lowLayers = trail.IsEmpty ? [] : trail.ToArray();
         }
         else
         {
+            if (_highIdsKnown)
+                return;
             _highIds = ids;
             _highIdsKnown = true;
-            _highLayers ??= trail.IsEmpty ? [] : trail.ToArray();
+            _highLayers = trail.IsEmpty ? [] : trail.ToArray();
         }
     }
 

@@ -10,8 +10,11 @@ internal readonly record struct TunnelIds(ulong Low, bool LowKnown, ulong High, 
     /// direction carried other ids.
     /// </summary>
     public int Fit(bool fromLow, ulong ids)
+        => fromLow ? Fit(Low, LowKnown, High, HighKnown, ids) : Fit(High, HighKnown, Low, LowKnown, ids);
+
+    /// <summary><see cref="Fit(bool, ulong)"/> given the packet's direction's ids (<paramref name="mine"/>) and the other's.</summary>
+    public static int Fit(ulong mine, bool mineKnown, ulong other, bool otherKnown, ulong ids)
     {
-        var (mine, mineKnown, other, otherKnown) = fromLow ? (Low, LowKnown, High, HighKnown) : (High, HighKnown, Low, LowKnown);
         if (mineKnown)
             return mine == ids ? 3 : 0;
         return otherKnown && other == ids ? 2 : 1;

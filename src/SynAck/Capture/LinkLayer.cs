@@ -11,6 +11,11 @@ namespace SynAck.Capture;
 /// <c>IpTunnels</c>, <c>Gre</c> and <c>UdpTunnels</c>.</remarks>
 public static class LinkLayer
 {
+    // Where the overloads that do not return the trail let decoders record it: a per-thread scratch value, so no
+    // call zeroes a fresh one.
+    [ThreadStatic]
+    private static TunnelTrail t_ignored;
+
     /// <summary>
     /// Returns the outermost IPv4 or IPv6 packet carried by <paramref name="frame"/> (tunnels are not
     /// followed: see <see cref="Decode(LinkType, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/>). False for link types SynAck does not decode, other protocols
@@ -19,8 +24,7 @@ public static class LinkLayer
     /// </summary>
     public static bool TryGetIpPacket(LinkType linkType, ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> ipPacket)
     {
-        TunnelTrail ignored = default;
-        return DecodeLink(linkType, frame, 0, ref ignored, out ipPacket) == LinkDecodeStatus.Ip;
+        return DecodeLink(linkType, frame, 0, ref t_ignored, out ipPacket) == LinkDecodeStatus.Ip;
     }
 
     /// <summary>
@@ -30,8 +34,7 @@ public static class LinkLayer
     /// </summary>
     public static LinkDecodeStatus Decode(LinkType linkType, ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> ipPacket)
     {
-        TunnelTrail ignored = default;
-        return Decode(linkType, frame, ref ignored, out ipPacket);
+        return Decode(linkType, frame, ref t_ignored, out ipPacket);
     }
 
     /// <summary>
@@ -51,8 +54,7 @@ public static class LinkLayer
     /// <summary>True for the link types <see cref="Decode(LinkType, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/> reads (others give <see cref="LinkDecodeStatus.UnsupportedLinkType"/>).</summary>
     public static bool IsSupported(LinkType linkType)
     {
-        TunnelTrail ignored = default;
-        return DecodeLink(linkType, [], 0, ref ignored, out _) != LinkDecodeStatus.UnsupportedLinkType;
+        return DecodeLink(linkType, [], 0, ref t_ignored, out _) != LinkDecodeStatus.UnsupportedLinkType;
     }
 
     internal static LinkDecodeStatus DecodeLink(LinkType linkType, ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)

@@ -49,6 +49,8 @@ public struct TunnelTrail
         get
         {
             ulong h = 0;
+            if (_count == 0)
+                return h;
             for (int i = 0; i < Count; i++)
             {
                 var layer = _layers[i];
@@ -73,6 +75,8 @@ public struct TunnelTrail
         get
         {
             ulong h = 0;
+            if (_count == 0)
+                return h;
             for (int i = 0; i < Count; i++)
             {
                 var layer = _layers[i];
