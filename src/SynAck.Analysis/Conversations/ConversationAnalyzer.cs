@@ -10,6 +10,8 @@ namespace SynAck.Analysis.Conversations;
 /// and stayed quiet for <see cref="AnalyzerOptions.CloseLinger"/>, or went silent for
 /// <see cref="AnalyzerOptions.IdleTimeout"/>. Connections are numbered like Wireshark's <c>tcp.stream</c>:
 /// in order of their first packet, with a new number when a SYN carrying a new ISN arrives on a known 4-tuple.
+/// A connection is a 4-tuple within its tunnel: the same 4-tuple in another tunnel (other outer addresses, VNI,
+/// TEID, VLAN, label) is another connection with its own number, where Wireshark has one (see <see cref="ConnectionTunnel"/>).
 /// </summary>
 /// <remarks>Not thread-safe. Packets must be added in capture order.</remarks>
 public sealed partial class ConversationAnalyzer

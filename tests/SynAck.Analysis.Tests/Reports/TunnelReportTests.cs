@@ -99,6 +99,29 @@ public sealed class TunnelReportTests
     }
 
     [Fact]
+    public void The_html_report_carries_each_connections_tunnel_for_its_table_and_filter()
+    {
+        var path = Capture();
+        var html = Path.ChangeExtension(path, ".html");
+        try
+        {
+            Assert.Equal(0, Run(path, "--html", html).Code);
+            var text = File.ReadAllText(html);
+            // The compact row data ends with the tunnel's description (empty for the plain connection), which the
+            // script shows under the originator and searches when filtering.
+            Assert.Matches(@"""vxlan 100 192\.0\.2\.1(→|\\u2192)192\.0\.2\.2""\]", text);
+            Assert.Contains("\"gtp-u 7/9 ", text, StringComparison.Ordinal);
+            Assert.Contains("class=\"tunnel\"", text, StringComparison.Ordinal);
+            Assert.Contains("c[19]].join", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(html);
+        }
+    }
+
+    [Fact]
     public void The_table_shows_the_tunnel_under_the_originator_only_for_tunnelled_connections()
     {
         var path = Capture();
