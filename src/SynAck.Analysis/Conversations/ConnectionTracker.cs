@@ -8,7 +8,7 @@ namespace SynAck.Analysis.Conversations;
 /// The live state of one connection while the capture streams past: Wireshark's two flows, Zeek's endpoint
 /// states, and the lifecycle facts the record reports. <see cref="Finish"/> turns it into the final record.
 /// </summary>
-internal sealed class ConnectionTracker
+internal sealed partial class ConnectionTracker
 {
     private readonly WiresharkConversation _wireshark;
     private readonly ZeekConnectionState _zeek = new();
@@ -308,6 +308,7 @@ internal sealed class ConnectionTracker
         rec.MissedBytes = _zeek.MissedBytes;
         rec.ZeekOriginatorBytes = _zeek.OrigSize;
         rec.ZeekResponderBytes = _zeek.RespSize;
+        rec.Tunnel = BuildTunnel();
         rec.InitialRtt = _wireshark.InitialRttNs > 0 ? new Duration(_wireshark.InitialRttNs) : null;
         rec.EndKind = _sawRst ? (rec.ActiveCloser is not null && rec.ResetPhase == Conversations.ResetPhase.AfterFin ? ConnectionEndKind.FinThenRst : ConnectionEndKind.Rst)
             : _origFin is not null && _respFin is not null ? ConnectionEndKind.Fin

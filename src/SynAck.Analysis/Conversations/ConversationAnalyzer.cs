@@ -10,9 +10,11 @@ namespace SynAck.Analysis.Conversations;
 /// and stayed quiet for <see cref="AnalyzerOptions.CloseLinger"/>, or went silent for
 /// <see cref="AnalyzerOptions.IdleTimeout"/>. Connections are numbered like Wireshark's <c>tcp.stream</c>:
 /// in order of their first packet, with a new number when a SYN carrying a new ISN arrives on a known 4-tuple.
+/// A connection is a 4-tuple within its tunnel: the same 4-tuple in another tunnel (other outer addresses, VNI,
+/// TEID, VLAN, label) is another connection with its own number, where Wireshark has one (see <see cref="ConnectionTunnel"/>).
 /// </summary>
 /// <remarks>Not thread-safe. Packets must be added in capture order.</remarks>
-public sealed class ConversationAnalyzer
+public sealed partial class ConversationAnalyzer
 {
     private static readonly long SweepIntervalNs = Duration.FromSeconds(1).Nanoseconds;
 
@@ -24,6 +26,8 @@ public sealed class ConversationAnalyzer
     private const int TcpMinimumHeader = 20;
     private const int Ipv6FixedHeader = 40;
 
+    private TunnelTrail _trail;
+    private int _activeCount;
     private byte[] _padded = new byte[2048];
     private byte[] _offloaded = new byte[2048];
     private long _nextStream;
@@ -44,10 +48,10 @@ public sealed class ConversationAnalyzer
     }
 
     /// <summary>Connections being followed right now (the memory the analysis holds).</summary>
-    public int ActiveConnections => _active.Count;
+    public int ActiveConnections => _activeCount;
 
     /// <summary>4-tuples and destinations remembered in any form: followed connections, recently ended ones, recent closes per TIME_WAIT holder.</summary>
-    internal int RetainedEntries => _active.Count + _recent.Count + _summary.TrackedDestinations;
+    internal int RetainedEntries => _activeCount + _recent.Count + _summary.TrackedDestinations;
 
     /// <summary>Connections numbered so far.</summary>
     public long StreamCount => _nextStream;
@@ -68,7 +72,7 @@ public sealed class ConversationAnalyzer
     public void Add(in CaptureRecord record)
     {
         _frames++;
-        var link = LinkLayer.Decode(record.LinkType, record.Data.Span, out var ipBytes);
+        var link = LinkLayer.Decode(record.LinkType, record.Data.Span, ref _trail, out var ipBytes);
         if (link != LinkDecodeStatus.UnsupportedLinkType)
             _anyDecodedLink = true;
         switch (link)
@@ -173,7 +177,7 @@ public sealed class ConversationAnalyzer
     /// <summary>Finishes every connection still followed (open or timed out, judged at the last packet's time).</summary>
     public void Complete()
     {
-        foreach (var (key, tracker) in _active.OrderBy(p => p.Value.Record.Stream).ToList())
+        foreach (var (key, tracker) in AllActive().OrderBy(p => p.Tracker.Record.Stream).ToList())
         {
             bool timedOut = _now - tracker.LastPacketTime >= _options.IdleTimeout.Nanoseconds;
             Finish(key, tracker, timedOut);
@@ -191,8 +195,10 @@ public sealed class ConversationAnalyzer
             _nextSweep = _now + SweepIntervalNs;
         }
 
-        var key = ConnectionKey.For(src, dst, out bool fromLow);
-        if (_active.TryGetValue(key, out var tracker))
+        ulong ids = _trail.IdHash;
+        var key = ConnectionKey.For(src, dst, _trail.PathHash, out bool fromLow);
+        var tracker = _active.TryGetValue(key, out var head) ? BestFit(head, fromLow, ids) : null;
+        if (tracker is not null)
         {
             var conversation = tracker.Wireshark;
             // Wireshark: a SYN whose sequence number differs from the known ISN of its direction opens a new conversation.
@@ -213,8 +219,9 @@ public sealed class ConversationAnalyzer
         }
         else
         {
-            if (_recent.Remove(key, out var ended))
+            if (_recent.TryGetValue(key, out var ended) && ended.Ids.Fit(fromLow, ids) > 0)
             {
+                _recent.Remove(key);
                 // The 4-tuple's last connection was finished (closed and quiet, or idle): Wireshark continues its
                 // conversation unless this SYN brings a new ISN.
                 var conversation = ended.Conversation;
@@ -233,6 +240,7 @@ public sealed class ConversationAnalyzer
                 tracker = Create(key, null);
             }
         }
+        tracker.NoteTunnel(fromLow, _trail, ids);
         tracker.Process(s, src, dst, fromLow, checksum, _options.VerifyChecksums);
     }
 
@@ -245,7 +253,7 @@ public sealed class ConversationAnalyzer
         conversation ??= new WiresharkConversation(_nextStream++);
         long stream = conversation.Stream;
         var tracker = new ConnectionTracker(conversation, KeepsSegments(stream) ? _options.LadderSegmentLimit : 0, _options.ExpertFrameLimit);
-        _active[key] = tracker;
+        Link(key, tracker);
         return tracker;
     }
 
@@ -254,12 +262,12 @@ public sealed class ConversationAnalyzer
 
     private TcpConnection Finish(ConnectionKey key, ConnectionTracker tracker, bool timedOut)
     {
-        _active.Remove(key);
+        Unlink(key, tracker);
         var record = tracker.Finish(timedOut);
         // Remembered for one TIME_WAIT window after the record is emitted; a connection that went idle for one
         // idle timeout more, as such a connection often resumes (Wireshark then continues its conversation).
         long keep = timedOut ? _options.IdleTimeout.Nanoseconds : _options.TimeWaitWindow.Nanoseconds;
-        _recent[key] = new RecentEnd(tracker.ClosedAt ?? tracker.LastPacketTime, record.EndKind == ConnectionEndKind.Fin, _now + keep, tracker.Wireshark);
+        _recent[key] = new RecentEnd(tracker.ClosedAt ?? tracker.LastPacketTime, record.EndKind == ConnectionEndKind.Fin, _now + keep, tracker.Wireshark, tracker.Ids);
         _summary.Add(record);
         _onFinished?.Invoke(record);
         return record;
@@ -271,7 +279,7 @@ public sealed class ConversationAnalyzer
         long linger = _options.CloseLinger.Nanoseconds;
         long idle = _options.IdleTimeout.Nanoseconds;
         List<(ConnectionKey, ConnectionTracker, bool)>? due = null;
-        foreach (var (key, t) in _active)
+        foreach (var (key, t) in AllActive())
         {
             long quiet = _now - t.LastPacketTime;
             if (t.ClosedAt is not null && quiet >= linger)
@@ -328,5 +336,5 @@ public sealed class ConversationAnalyzer
     }
 
     /// <summary>What is remembered about a 4-tuple after its connection was finished: for reuse, TIME_WAIT statistics and Wireshark's conversation.</summary>
-    private readonly record struct RecentEnd(long EndedAt, bool CleanClose, long ForgetAt, WiresharkConversation Conversation);
+    private readonly record struct RecentEnd(long EndedAt, bool CleanClose, long ForgetAt, WiresharkConversation Conversation, TunnelIds Ids);
 }

@@ -141,6 +141,10 @@ public sealed class TcpConnection
     /// <summary>This connection's SYN reached a 4-tuple whose previous connection was still in TIME_WAIT (within the TIME_WAIT window of its clean close).</summary>
     public bool SynDuringTimeWait { get; internal set; }
 
+    /// <summary>The encapsulation (VLAN, MPLS, PPPoE, IP tunnels) the connection's packets came through; null when none.
+    /// Two connections with the same 4-tuple in different tunnels are two records.</summary>
+    public ConnectionTunnel? Tunnel { get; internal set; }
+
     /// <summary>The segments kept for the ladder (empty unless the analysis was asked to keep them).</summary>
     public IReadOnlyList<CapturedSegment> Segments => KeptSegments;
 

@@ -98,6 +98,7 @@ public static class HtmlReport
                 }
                 j.WriteEndArray();
                 j.WriteNumberValue(c.OriginatorPackets + c.ResponderPackets);
+                j.WriteStringValue(c.Tunnel?.Describe() ?? "");
                 j.WriteEndArray();
             }
             j.WriteEndArray();

@@ -24,6 +24,7 @@ table.holders th, #connections thead th { background: #1f3b73; color: #fff; }
 tr.conn { cursor: pointer; } tr.conn:hover { background: #eef3ff; } tr.conn.selected { background: #cfe0ff; }
 td.st-SF { color: #0a6b2d; } td.st-REJ, td.st-RSTO, td.st-RSTR, td.st-RSTOS0, td.st-RSTRH { color: #b3261e; } td.st-S0 { color: #a05a00; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+small.tunnel { display: block; color: #666; }
 .damage { color: #b3261e; font-weight: bold; } .hint { color: #666; }
 .ladder { margin-top: 16px; border: 1px solid #ccc; background: #fff; display: inline-block; }
 #timeline svg { background: #fff; border: 1px solid #ccc; }
@@ -60,14 +61,14 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
   for (var i = 0; i < conns.length; i++) {
     var c = conns[i];
     html.push('<tr class="conn" tabindex="0" data-stream="' + c[0] + '" data-index="' + i + '"><td class="num">' + c[0] + '</td><td class="num">' +
-      (c[1] / 1e6).toFixed(3) + ' s</td><td>' + esc(c[3]) + '</td><td>' + esc(c[4]) + '</td><td class="st-' + esc(c[5]) + '">' + esc(c[5]) +
+      (c[1] / 1e6).toFixed(3) + ' s</td><td>' + esc(c[3]) + (c[19] ? '<small class="tunnel">via ' + esc(c[19]) + '</small>' : '') + '</td><td>' + esc(c[4]) + '</td><td class="st-' + esc(c[5]) + '">' + esc(c[5]) +
       '</td><td><code>' + esc(c[6]) + '</code></td><td>' + esc(c[7]) + '</td><td>' + esc(c[8]) + '</td><td class="num">' + dur(c[10]) +
       '</td><td class="num">' + c[11] + '/' + c[12] + '</td><td class="num">' + c[13] + '/' + c[14] + '</td><td class="num">' + dur(c[2]) +
       '</td><td class="num">' + (c[2] > 0 ? bytes(Math.round(rate(c))) + '/s' : '') + '</td><td>' + esc(c[15]) + '</td></tr>');
   }
   tbody.innerHTML = html.join('');
   var rows = Array.prototype.slice.call(tbody.rows);
-  var haystack = conns.map(function (c) { return [c[0], c[3], c[4], c[5], c[6], c[7], c[8], c[15]].join(' ').toLowerCase(); });
+  var haystack = conns.map(function (c) { return [c[0], c[3], c[4], c[5], c[6], c[7], c[8], c[15], c[19]].join(' ').toLowerCase(); });
 
   function applyFilter() {
     var terms = filter.value.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });

@@ -40,6 +40,7 @@ public sealed class JsonReport : IDisposable
         Endpoint("originator", c.Originator);
         Endpoint("responder", c.Responder);
         w.WriteBoolean("midstream", c.Midstream);
+        Tunnel(c.Tunnel);
         w.WriteNumber("first_frame", c.FirstFrame);
         w.WriteNumber("last_frame", c.LastFrame);
         w.WriteNumber("start_ns", c.Start.Nanoseconds);
@@ -249,6 +250,50 @@ public sealed class JsonReport : IDisposable
         _w.WriteString("address", e.Address.ToString());
         _w.WriteNumber("port", e.Port);
         _w.WriteEndObject();
+    }
+
+    /// <summary>The connection's encapsulation, outermost layer first; null without one.</summary>
+    private void Tunnel(ConnectionTunnel? t)
+    {
+        var w = _w;
+        if (t is null)
+        {
+            w.WriteNull("tunnel");
+            return;
+        }
+        w.WriteStartObject("tunnel");
+        if (ZeekConnLog.TunnelUid(t) is { } uid)
+            w.WriteString("zeek_uid", uid);
+        else
+            w.WriteNull("zeek_uid");
+        w.WriteString("description", t.Describe());
+        Layers("layers", t.Layers, t);
+        if (t.DirectionsDiffer)
+            Layers("responder_layers", t.ResponderLayers!.Select(l => l.Reversed).ToList(), null);
+        w.WriteEndObject();
+    }
+
+    private void Layers(string name, IReadOnlyList<TunnelLayer> layers, ConnectionTunnel? withResponderIds)
+    {
+        var w = _w;
+        w.WriteStartArray(name);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var l = layers[i];
+            w.WriteStartObject();
+            w.WriteString("type", l.Name);
+            if (l.HasId)
+                w.WriteNumber("id", l.Id);
+            if (withResponderIds?.ResponderId(i) is { } back)
+                w.WriteNumber("responder_id", back);
+            if (l.HasOuter)
+            {
+                w.WriteString("outer_originator", l.OuterSource.ToString());
+                w.WriteString("outer_responder", l.OuterDestination.ToString());
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private void Side(string name, ConnectionSide? side)

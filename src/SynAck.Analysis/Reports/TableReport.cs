@@ -17,7 +17,8 @@ public static class TableReport
         {
             table.AddRow(
                 c.Stream.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(c.Originator.ToString()) + (c.Midstream ? " (midstream)" : ""),
+                Markup.Escape(c.Originator.ToString()) + (c.Midstream ? " (midstream)" : "")
+                    + (c.Tunnel is { } t ? "\n[grey]via " + Markup.Escape(t.Describe()) + "[/]" : ""),
                 Markup.Escape(c.Responder.ToString()),
                 Colour(c.ConnState),
                 Markup.Escape(c.History),

@@ -65,7 +65,7 @@ public sealed class ZeekConnLog : IDisposable
             single ? "-" : c.ZeekOriginatorBytes.ToString(inv), single ? "-" : c.ZeekResponderBytes.ToString(inv),
             c.ConnState, "-", "-", c.MissedBytes.ToString(inv), c.History.Length == 0 ? "-" : c.History,
             c.OriginatorPackets.ToString(inv), c.OriginatorIpBytes.ToString(inv), c.ResponderPackets.ToString(inv), c.ResponderIpBytes.ToString(inv),
-            "(empty)", CommunityId.Of(c),
+            c.Tunnel is { } t && TunnelUid(t) is { } parent ? parent : "(empty)", CommunityId.Of(c),
         ];
         _out.Write(string.Join('\t', row));
         _out.Write('\n');
@@ -92,9 +92,29 @@ public sealed class ZeekConnLog : IDisposable
 
     /// <summary>A Zeek-like uid ("C" and 17 base-62 digits), derived from the flow and its stream number so a capture always gives the same ones.</summary>
     private static string Uid(TcpConnection c)
+        => UidOf(FormattableString.Invariant($"{CommunityId.Of(c)}/{c.Stream}/{c.Start.Nanoseconds}"));
+
+    /// <summary>
+    /// The uid standing for the tunnel in <c>tunnel_parents</c>. Zeek puts there the uid of the connection that
+    /// encapsulates this one — the innermost tunnel carried by IP (the UDP flow between two VXLAN or GTP endpoints,
+    /// the pair of hosts of an IP-in-IP or GRE tunnel) — and not VLAN tags or MPLS labels. SynAck derives it from that
+    /// tunnel's kind and outer address pair (in a fixed order), so every connection through one tunnel names the
+    /// same parent; null when no tunnel carried by IP was passed.
+    /// </summary>
+    internal static string? TunnelUid(ConnectionTunnel tunnel)
+    {
+        if (tunnel.InnermostIpTunnel is not { } l)
+            return null;
+        string a = l.OuterSource.ToString(), b = l.OuterDestination.ToString();
+        if (string.CompareOrdinal(a, b) > 0)
+            (a, b) = (b, a);
+        return UidOf($"tunnel/{l.Name}/{a}/{b}");
+    }
+
+    private static string UidOf(string text)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.ASCII.GetBytes(FormattableString.Invariant($"{CommunityId.Of(c)}/{c.Stream}/{c.Start.Nanoseconds}")), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         var sb = new StringBuilder("C", 18);
         for (int i = 0; i < 17; i++)
             sb.Append(Base62[hash[i] % 62]);

@@ -29,7 +29,7 @@ internal static class EtherTypes
     public const int MaxDepth = 16;
 
     /// <summary>Finds the IP packet that <paramref name="payload"/>, labelled <paramref name="type"/>, carries.</summary>
-    public static LinkDecodeStatus Follow(ushort type, ReadOnlySpan<byte> payload, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus Follow(ushort type, ReadOnlySpan<byte> payload, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (++depth > MaxDepth)
@@ -41,25 +41,33 @@ internal static class EtherTypes
             case Ipv6:
                 return IpStart.Accept(payload, 6, out ip);
             case Vlan or QinQ or QinQOld or QinQOld2:
-                // Two bytes of TCI after the TPID, then the inner EtherType (IEEE 802.1Q §9.6).
-                return payload.Length < 4 ? LinkDecodeStatus.Truncated : Follow(BinaryPrimitives.ReadUInt16BigEndian(payload[2..]), payload[4..], depth, out ip);
+                // Two bytes of TCI after the TPID (the VLAN id its low 12 bits), then the inner EtherType (IEEE 802.1Q §9.6).
+                if (payload.Length < 4)
+                    return LinkDecodeStatus.Truncated;
+                trail.Add(TunnelKind.Vlan, BinaryPrimitives.ReadUInt16BigEndian(payload) & 0x0FFFu);
+                return Follow(BinaryPrimitives.ReadUInt16BigEndian(payload[2..]), payload[4..], depth, ref trail, out ip);
             case VnTag:
                 // A 4-byte tag (direction, pointer, destination and source VIFs), then the EtherType.
-                return payload.Length < 6 ? LinkDecodeStatus.Truncated : Follow(BinaryPrimitives.ReadUInt16BigEndian(payload[4..]), payload[6..], depth, out ip);
+                trail.Add(TunnelKind.VnTag, 0, hasId: false);
+                return payload.Length < 6 ? LinkDecodeStatus.Truncated : Follow(BinaryPrimitives.ReadUInt16BigEndian(payload[4..]), payload[6..], depth, ref trail, out ip);
             case ETag:
                 // 802.1BR: a 6-byte tag, then the EtherType.
-                return payload.Length < 8 ? LinkDecodeStatus.Truncated : Follow(BinaryPrimitives.ReadUInt16BigEndian(payload[6..]), payload[8..], depth, out ip);
+                trail.Add(TunnelKind.VnTag, 0, hasId: false);
+                return payload.Length < 8 ? LinkDecodeStatus.Truncated : Follow(BinaryPrimitives.ReadUInt16BigEndian(payload[6..]), payload[8..], depth, ref trail, out ip);
             case Pbb:
-                // 802.1ah: a 4-byte I-TAG (priority, flags, I-SID), then the customer's whole Ethernet frame.
-                return payload.Length < 4 ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[4..], depth, out ip);
+                // 802.1ah: a 4-byte I-TAG (priority, flags, 24-bit I-SID), then the customer's whole Ethernet frame.
+                if (payload.Length < 4)
+                    return LinkDecodeStatus.Truncated;
+                trail.Add(TunnelKind.Pbb, BinaryPrimitives.ReadUInt32BigEndian(payload) & 0xFFFFFFu);
+                return EthernetFrame.Decode(payload[4..], depth, ref trail, out ip);
             case TransparentBridging:
-                return EthernetFrame.Decode(payload, depth, out ip);
+                return EthernetFrame.Decode(payload, depth, ref trail, out ip);
             case MplsUnicast or MplsMulticast:
-                return Mpls.Decode(payload, depth, out ip);
+                return Mpls.Decode(payload, depth, ref trail, out ip);
             case PppoeSession:
-                return PppFrame.DecodePppoe(payload, depth, out ip);
+                return PppFrame.DecodePppoe(payload, depth, ref trail, out ip);
             case Ppp:
-                return PppFrame.Decode(payload, depth, out ip);
+                return PppFrame.Decode(payload, depth, ref trail, out ip);
             case MacSec:
                 return LinkDecodeStatus.Encrypted;
             default:
@@ -69,7 +77,7 @@ internal static class EtherTypes
 
     /// <summary>An IEEE 802.2 LLC header with SNAP (AA AA 03, a 3-byte OUI, a 2-byte type: RFC 1042) in front of
     /// <paramref name="llc"/>: the type is an EtherType. Other LLC frames (spanning tree, NetBIOS...) are not IP.</summary>
-    public static LinkDecodeStatus FollowLlcSnap(ReadOnlySpan<byte> llc, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus FollowLlcSnap(ReadOnlySpan<byte> llc, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (llc.Length < 3)
@@ -78,6 +86,6 @@ internal static class EtherTypes
             return LinkDecodeStatus.NotIp;
         if (llc.Length < 8)
             return LinkDecodeStatus.Truncated;
-        return Follow(BinaryPrimitives.ReadUInt16BigEndian(llc[6..]), llc[8..], depth, out ip);
+        return Follow(BinaryPrimitives.ReadUInt16BigEndian(llc[6..]), llc[8..], depth, ref trail, out ip);
     }
 }

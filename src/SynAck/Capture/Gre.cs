@@ -15,7 +15,7 @@ internal static class Gre
     private const ushort ErspanIII = 0x22EB;
     private const ushort WccpRedirect = 0x883E;
 
-    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> gre, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> gre, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (gre.Length < 4)
@@ -37,26 +37,38 @@ internal static class Gre
         if (gre.Length < at)
             return LinkDecodeStatus.Truncated;
         var payload = gre[at..];
+        // RFC 2890 §2.1: the key follows the checksum word; in PPTP's GRE (RFC 2637 §4.1) its low half is the call id.
+        int keyAt = (flags & ChecksumPresent) != 0 ? 8 : 4;
+        bool hasKey = (flags & KeyPresent) != 0;
+        uint key = hasKey ? BinaryPrimitives.ReadUInt32BigEndian(gre[keyAt..]) : 0;
+        if (type is ErspanII or ErspanIII)
+            // Types II and III: the 10-bit session id ends the header's first word; type I has none.
+            trail.Add(TunnelKind.Erspan, payload.Length >= 4 ? BinaryPrimitives.ReadUInt16BigEndian(payload[2..]) & 0x3FFu : 0,
+                hasId: (flags & SequencePresent) != 0 && payload.Length >= 4);
+        else if (version == 1)
+            trail.Add(TunnelKind.Pptp, key & 0xFFFF, hasKey);
+        else
+            trail.Add(TunnelKind.Gre, key, hasKey);
         switch (type)
         {
             case ErspanII:
                 // Type I has no header (and no sequence number in GRE); type II has an 8-byte one.
                 if ((flags & SequencePresent) == 0)
-                    return EthernetFrame.Decode(payload, depth + 1, out ip);
-                return payload.Length < 8 ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[8..], depth + 1, out ip);
+                    return EthernetFrame.Decode(payload, depth + 1, ref trail, out ip);
+                return payload.Length < 8 ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[8..], depth + 1, ref trail, out ip);
             case ErspanIII:
                 // A 12-byte header, then an 8-byte platform subheader when its O bit (the last bit) is set.
                 if (payload.Length < 12)
                     return LinkDecodeStatus.Truncated;
                 int header = (payload[11] & 0x01) != 0 ? 20 : 12;
-                return payload.Length < header ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[header..], depth + 1, out ip);
+                return payload.Length < header ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[header..], depth + 1, ref trail, out ip);
             case WccpRedirect:
                 // WCCP redirection: IPv4, after a 4-byte redirect header in WCCP v2 (none in v1, where IP follows at once).
                 if (payload.Length > 0 && payload[0] >> 4 == 4)
                     return IpStart.Accept(payload, 4, out ip);
                 return payload.Length <= 4 ? LinkDecodeStatus.Truncated : IpStart.Accept(payload[4..], 4, out ip);
             default:
-                return EtherTypes.Follow(type, payload, depth, out ip);
+                return EtherTypes.Follow(type, payload, depth, ref trail, out ip);
         }
     }
 }

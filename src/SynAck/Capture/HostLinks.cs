@@ -47,32 +47,32 @@ internal static class HostLinks
     }
 
     /// <summary>Linux cooked v1: packet type, ARPHRD type, address length, 8 address bytes, then the protocol.</summary>
-    public static LinkDecodeStatus DecodeSll(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodeSll(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 16)
             return LinkDecodeStatus.Truncated;
         var protocol = BinaryPrimitives.ReadUInt16BigEndian(frame[14..]);
-        return protocol == LinuxProtocolLlc ? EtherTypes.FollowLlcSnap(frame[16..], depth, out ip) : EtherTypes.Follow(protocol, frame[16..], depth, out ip);
+        return protocol == LinuxProtocolLlc ? EtherTypes.FollowLlcSnap(frame[16..], depth, ref trail, out ip) : EtherTypes.Follow(protocol, frame[16..], depth, ref trail, out ip);
     }
 
     /// <summary>Linux cooked v2: protocol first, then reserved, interface index, ARPHRD, packet type, address length, address.</summary>
-    public static LinkDecodeStatus DecodeSll2(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodeSll2(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 20)
             return LinkDecodeStatus.Truncated;
         var protocol = BinaryPrimitives.ReadUInt16BigEndian(frame);
-        return protocol == LinuxProtocolLlc ? EtherTypes.FollowLlcSnap(frame[20..], depth, out ip) : EtherTypes.Follow(protocol, frame[20..], depth, out ip);
+        return protocol == LinuxProtocolLlc ? EtherTypes.FollowLlcSnap(frame[20..], depth, ref trail, out ip) : EtherTypes.Follow(protocol, frame[20..], depth, ref trail, out ip);
     }
 
     /// <summary>IP over InfiniBand (RFC 4391) as libpcap writes it: two 20-byte hardware addresses, a 2-byte EtherType, 2 reserved bytes.</summary>
-    public static LinkDecodeStatus DecodeIpoib(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodeIpoib(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < IpoibHeaderLength)
             return LinkDecodeStatus.Truncated;
-        return EtherTypes.Follow(BinaryPrimitives.ReadUInt16BigEndian(frame[40..]), frame[IpoibHeaderLength..], depth, out ip);
+        return EtherTypes.Follow(BinaryPrimitives.ReadUInt16BigEndian(frame[40..]), frame[IpoibHeaderLength..], depth, ref trail, out ip);
     }
 
     /// <summary>Solaris ipnet: version, family (2 or 26), then a 24-byte header in all.</summary>
@@ -115,7 +115,7 @@ internal static class HostLinks
     }
 
     /// <summary>Apple PKTAP: its own length and the link type of the frame after it (little-endian).</summary>
-    public static LinkDecodeStatus DecodePktap(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodePktap(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 8)
@@ -124,7 +124,7 @@ internal static class HostLinks
         var inner = (LinkType)BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
         if (length < 8 || length > frame.Length)
             return LinkDecodeStatus.Truncated;
-        return LinkLayer.DecodeLink(inner, frame[(int)length..], depth + 1, out ip);
+        return LinkLayer.DecodeLink(inner, frame[(int)length..], depth + 1, ref trail, out ip);
     }
 
     /// <summary>OpenBSD pflog: the header's length (first byte, padded to 4), the family at byte 1.</summary>
@@ -153,7 +153,7 @@ internal static class HostLinks
 
     /// <summary>Juniper's capture header: "MGC", flags, then (when the extension flag is set) a length-prefixed TLV area;
     /// an Ethernet frame follows unless the no-L2 flag says the packet starts there.</summary>
-    public static LinkDecodeStatus DecodeJuniperEthernet(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodeJuniperEthernet(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 4)
@@ -175,13 +175,13 @@ internal static class HostLinks
             // No L2 header: a 4-byte protocol family word precedes the packet.
             return frame.Length < at + 4 ? LinkDecodeStatus.Truncated : IpStart.Accept(frame[(at + 4)..], 0, out ip);
         }
-        return EthernetFrame.Decode(frame[at..], depth + 1, out ip);
+        return EthernetFrame.Decode(frame[at..], depth + 1, ref trail, out ip);
     }
 
     /// <summary>Hilscher netANALYZER: a 4-byte pseudo-header (transparent mode adds the 8-byte preamble and SFD), then Ethernet.</summary>
-    public static LinkDecodeStatus DecodeNetAnalyzer(ReadOnlySpan<byte> frame, int header, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodeNetAnalyzer(ReadOnlySpan<byte> frame, int header, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
-        return frame.Length < header ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(frame[header..], depth + 1, out ip);
+        return frame.Length < header ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(frame[header..], depth + 1, ref trail, out ip);
     }
 }

@@ -8,7 +8,7 @@ internal static class Ieee80211Frame
 {
     private const int PrismHeaderLength = 144;
 
-    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 24)
@@ -35,11 +35,11 @@ internal static class Ieee80211Frame
             return LinkDecodeStatus.Encrypted;
         if (frame.Length < header)
             return LinkDecodeStatus.Truncated;
-        return EtherTypes.FollowLlcSnap(frame[header..], depth, out ip);
+        return EtherTypes.FollowLlcSnap(frame[header..], depth, ref trail, out ip);
     }
 
     /// <summary>Radiotap: version 0, pad, then the whole header's length (little-endian).</summary>
-    public static LinkDecodeStatus DecodeRadiotap(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodeRadiotap(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 4)
@@ -47,11 +47,11 @@ internal static class Ieee80211Frame
         int length = BinaryPrimitives.ReadUInt16LittleEndian(frame[2..]);
         if (frame[0] != 0 || length < 8 || frame.Length < length)
             return LinkDecodeStatus.Truncated;
-        return Decode(frame[length..], depth, out ip);
+        return Decode(frame[length..], depth, ref trail, out ip);
     }
 
     /// <summary>PPI: version, flags, header length and the link type of what follows (little-endian).</summary>
-    public static LinkDecodeStatus DecodePpi(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodePpi(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 8)
@@ -60,23 +60,23 @@ internal static class Ieee80211Frame
         var inner = (LinkType)BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
         if (length < 8 || frame.Length < length)
             return LinkDecodeStatus.Truncated;
-        return LinkLayer.DecodeLink(inner, frame[length..], depth + 1, out ip);
+        return LinkLayer.DecodeLink(inner, frame[length..], depth + 1, ref trail, out ip);
     }
 
     /// <summary>Prism monitoring header: a fixed 144 bytes.</summary>
-    public static LinkDecodeStatus DecodePrism(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodePrism(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
-        return frame.Length < PrismHeaderLength ? LinkDecodeStatus.Truncated : Decode(frame[PrismHeaderLength..], depth, out ip);
+        return frame.Length < PrismHeaderLength ? LinkDecodeStatus.Truncated : Decode(frame[PrismHeaderLength..], depth, ref trail, out ip);
     }
 
     /// <summary>AVS monitoring header: version, then its own length (big-endian).</summary>
-    public static LinkDecodeStatus DecodeAvs(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodeAvs(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length < 8)
             return LinkDecodeStatus.Truncated;
         long length = BinaryPrimitives.ReadUInt32BigEndian(frame[4..]);
-        return length > frame.Length ? LinkDecodeStatus.Truncated : Decode(frame[(int)length..], depth, out ip);
+        return length > frame.Length ? LinkDecodeStatus.Truncated : Decode(frame[(int)length..], depth, ref trail, out ip);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SynAck.Wire;
 
 namespace SynAck.Capture;
 
@@ -18,27 +19,39 @@ internal static class IpTunnels
     private const int UdpHeaderLength = 8;
 
     /// <summary>The innermost packet <paramref name="ip"/> carries through tunnels, or <paramref name="ip"/> itself.</summary>
-    public static ReadOnlySpan<byte> Innermost(ReadOnlySpan<byte> ip, int depth)
+    public static ReadOnlySpan<byte> Innermost(ReadOnlySpan<byte> ip, int depth, scoped ref TunnelTrail trail)
     {
-        while (depth++ < EtherTypes.MaxDepth && TryInner(ip, depth, out var inner))
+        while (depth++ < EtherTypes.MaxDepth && TryInner(ip, depth, ref trail, out var inner))
             ip = inner;
         return ip;
     }
 
-    private static bool TryInner(ReadOnlySpan<byte> ip, int depth, out ReadOnlySpan<byte> inner)
+    private static bool TryInner(ReadOnlySpan<byte> ip, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> inner)
     {
         inner = default;
         if (!TryPayload(ip, out byte protocol, out var payload))
             return false;
+        int mark = trail.Mark;
+        if (protocol is ProtocolIpv4 or ProtocolIpv6)
+            trail.Add(TunnelKind.IpInIp, 0, hasId: false);
         var status = protocol switch
         {
             ProtocolIpv4 => IpStart.Accept(payload, 4, out inner),
             ProtocolIpv6 => IpStart.Accept(payload, 6, out inner),
-            ProtocolGre => Gre.Decode(payload, depth, out inner),
-            ProtocolUdp => UdpTunnels.Decode(payload, depth, out inner),
+            ProtocolGre => Gre.Decode(payload, depth, ref trail, out inner),
+            ProtocolUdp => UdpTunnels.Decode(payload, depth, ref trail, out inner),
             _ => LinkDecodeStatus.NotIp,
         };
-        return status == LinkDecodeStatus.Ip;
+        if (status != LinkDecodeStatus.Ip)
+        {
+            // Not a tunnel after all (or a damaged one): the packet itself is the innermost, and records nothing.
+            trail.Truncate(mark);
+            return false;
+        }
+        // The tunnel's own layer (the first one its decoder added) carries the outer addresses.
+        bool v6 = ip[0] >> 4 == 6;
+        trail.SetOuter(mark, IpAddress.Read(ip[(v6 ? 8 : 12)..], v6), IpAddress.Read(ip[(v6 ? 24 : 16)..], v6));
+        return true;
     }
 
     /// <summary>The upper-layer protocol and payload of an unfragmented IPv4 or IPv6 packet (IPv6 extension

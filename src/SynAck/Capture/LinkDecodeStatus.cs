@@ -1,6 +1,6 @@
 namespace SynAck.Capture;
 
-/// <summary>Why <see cref="LinkLayer.Decode"/> did or did not find an IP packet in a frame.</summary>
+/// <summary>Why <see cref="LinkLayer.Decode(LinkType, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/> did or did not find an IP packet in a frame.</summary>
 public enum LinkDecodeStatus : byte
 {
     /// <summary>An IPv4 or IPv6 packet was found.</summary>

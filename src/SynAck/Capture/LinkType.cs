@@ -4,7 +4,7 @@ namespace SynAck.Capture;
 /// The link-layer header type of a capture (the LINKTYPE_ values registered at
 /// <see href="https://www.tcpdump.org/linktypes.html">tcpdump.org/linktypes.html</see>).
 /// A file may carry a value not named here; it is kept as read, and
-/// <see cref="LinkLayer.Decode"/> reports it as <see cref="LinkDecodeStatus.UnsupportedLinkType"/>.
+/// <see cref="LinkLayer.Decode(LinkType, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/> reports it as <see cref="LinkDecodeStatus.UnsupportedLinkType"/>.
 /// </summary>
 public enum LinkType : uint
 {

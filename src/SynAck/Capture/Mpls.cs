@@ -6,7 +6,7 @@ internal static class Mpls
 {
     private const int EntryLength = 4;
 
-    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> stack, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> stack, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         var at = 0;
@@ -15,6 +15,7 @@ internal static class Mpls
             if (stack.Length < at + EntryLength)
                 return LinkDecodeStatus.Truncated;
             bool bottom = (stack[at + 2] & 0x01) != 0;
+            trail.Add(TunnelKind.Mpls, (uint)(stack[at] << 12 | stack[at + 1] << 4 | stack[at + 2] >> 4));
             at += EntryLength;
             if (bottom)
                 break;
@@ -29,9 +30,9 @@ internal static class Mpls
         {
             4 => IpStart.Accept(payload, 4, out ip),
             6 => IpStart.Accept(payload, 6, out ip),
-            0 => payload.Length < 4 ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[4..], depth + 1, out ip),
+            0 => payload.Length < 4 ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(payload[4..], depth + 1, ref trail, out ip),
             1 => LinkDecodeStatus.NotIp, // RFC 5586 associated channel: OAM, not data
-            _ => EthernetFrame.Decode(payload, depth + 1, out ip),
+            _ => EthernetFrame.Decode(payload, depth + 1, ref trail, out ip),
         };
     }
 }

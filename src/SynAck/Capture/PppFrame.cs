@@ -12,7 +12,7 @@ internal static class PppFrame
 
     /// <summary>A PPP frame: an optional FF 03 address and control, then the protocol (one byte when
     /// compressed, RFC 1661 §6.5: an odd first byte), then the information field.</summary>
-    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> frame, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> frame, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (frame.Length >= 2 && frame[0] == 0xFF && frame[1] == 0x03)
@@ -32,11 +32,11 @@ internal static class PppFrame
             protocol = BinaryPrimitives.ReadUInt16BigEndian(frame);
             frame = frame[2..];
         }
-        return FollowProtocol(protocol, frame, depth, out ip);
+        return FollowProtocol(protocol, frame, depth, ref trail, out ip);
     }
 
     /// <summary>A PPPoE session packet (RFC 2516 §4): version/type, code, session id and length, then a PPP protocol field.</summary>
-    public static LinkDecodeStatus DecodePppoe(ReadOnlySpan<byte> packet, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus DecodePppoe(ReadOnlySpan<byte> packet, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (packet.Length < PppoeHeaderLength + 2)
@@ -44,17 +44,18 @@ internal static class PppFrame
         // Session data has code 0; other codes are discovery packets.
         if (packet[1] != 0)
             return LinkDecodeStatus.NotIp;
-        return Decode(packet[PppoeHeaderLength..], depth, out ip);
+        trail.Add(TunnelKind.Pppoe, BinaryPrimitives.ReadUInt16BigEndian(packet[2..]));
+        return Decode(packet[PppoeHeaderLength..], depth, ref trail, out ip);
     }
 
-    private static LinkDecodeStatus FollowProtocol(ushort protocol, ReadOnlySpan<byte> information, int depth, out ReadOnlySpan<byte> ip)
+    private static LinkDecodeStatus FollowProtocol(ushort protocol, ReadOnlySpan<byte> information, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         return protocol switch
         {
             ProtocolIpv4 => IpStart.Accept(information, 4, out ip),
             ProtocolIpv6 => IpStart.Accept(information, 6, out ip),
-            ProtocolMpls => Mpls.Decode(information, depth + 1, out ip),
+            ProtocolMpls => Mpls.Decode(information, depth + 1, ref trail, out ip),
             _ => LinkDecodeStatus.NotIp,
         };
     }

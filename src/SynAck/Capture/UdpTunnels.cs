@@ -12,7 +12,7 @@ internal static class UdpTunnels
     private const ushort Teredo = 3544;     // RFC 4380
     private const ushort L2tp = 1701;       // RFC 2661
 
-    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> udp, int depth, out ReadOnlySpan<byte> ip)
+    public static LinkDecodeStatus Decode(ReadOnlySpan<byte> udp, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (udp.Length < 8)
@@ -20,28 +20,34 @@ internal static class UdpTunnels
         ushort src = BinaryPrimitives.ReadUInt16BigEndian(udp);
         ushort dst = BinaryPrimitives.ReadUInt16BigEndian(udp[2..]);
         var payload = udp[8..];
-        var status = ByPort(dst, payload, depth, out ip);
+        int mark = trail.Mark;
+        var status = ByPort(dst, payload, depth, ref trail, out ip);
         if (status == LinkDecodeStatus.Ip || src == dst)
             return status;
-        return ByPort(src, payload, depth, out ip);
+        trail.Truncate(mark);
+        return ByPort(src, payload, depth, ref trail, out ip);
     }
 
-    private static LinkDecodeStatus ByPort(ushort port, ReadOnlySpan<byte> p, int depth, out ReadOnlySpan<byte> ip)
+    private static LinkDecodeStatus ByPort(ushort port, ReadOnlySpan<byte> p, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         switch (port)
         {
             case Vxlan:
-                // RFC 7348 §5: 8 bytes, the I flag (0x08) set when the VNI is valid; an Ethernet frame follows.
-                return p.Length < 8 ? LinkDecodeStatus.Truncated : EthernetFrame.Decode(p[8..], depth + 1, out ip);
+                // RFC 7348 §5: 8 bytes, the I flag (0x08) set when the 24-bit VNI (bytes 4-6) is valid; an Ethernet frame follows.
+                if (p.Length < 8)
+                    return LinkDecodeStatus.Truncated;
+                trail.Add(TunnelKind.Vxlan, Vni(p), (p[0] & 0x08) != 0);
+                return EthernetFrame.Decode(p[8..], depth + 1, ref trail, out ip);
             case VxlanGpe:
                 if (p.Length < 8)
                     return LinkDecodeStatus.Truncated;
+                trail.Add(TunnelKind.VxlanGpe, Vni(p), (p[0] & 0x08) != 0);
                 return p[3] switch
                 {
                     1 => IpStart.Accept(p[8..], 4, out ip),
                     2 => IpStart.Accept(p[8..], 6, out ip),
-                    3 => EthernetFrame.Decode(p[8..], depth + 1, out ip),
+                    3 => EthernetFrame.Decode(p[8..], depth + 1, ref trail, out ip),
                     _ => LinkDecodeStatus.NotIp,
                 };
             case Geneve:
@@ -54,14 +60,16 @@ internal static class UdpTunnels
                 int header = 8 + (p[0] & 0x3F) * 4;
                 if (p.Length < header)
                     return LinkDecodeStatus.Truncated;
-                return EtherTypes.Follow(BinaryPrimitives.ReadUInt16BigEndian(p[2..]), p[header..], depth, out ip);
+                trail.Add(TunnelKind.Geneve, Vni(p));
+                return EtherTypes.Follow(BinaryPrimitives.ReadUInt16BigEndian(p[2..]), p[header..], depth, ref trail, out ip);
             }
             case GtpU:
-                return DecodeGtpU(p, out ip);
+                return DecodeGtpU(p, ref trail, out ip);
             case Teredo:
+                trail.Add(TunnelKind.Teredo, 0, hasId: false);
                 return DecodeTeredo(p, out ip);
             case L2tp:
-                return DecodeL2tp(p, depth, out ip);
+                return DecodeL2tp(p, depth, ref trail, out ip);
             default:
                 return LinkDecodeStatus.NotIp;
         }
@@ -69,13 +77,16 @@ internal static class UdpTunnels
 
     /// <summary>3GPP TS 29.281 §5.1: version 1, PT set, message type 255 (G-PDU) carries a user packet;
     /// the E, S and PN flags add 4 bytes, and extension headers chain by their last byte.</summary>
-    private static LinkDecodeStatus DecodeGtpU(ReadOnlySpan<byte> p, out ReadOnlySpan<byte> ip)
+    private static uint Vni(ReadOnlySpan<byte> header) => (uint)(header[4] << 16 | header[5] << 8 | header[6]);
+
+    private static LinkDecodeStatus DecodeGtpU(ReadOnlySpan<byte> p, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (p.Length < 8)
             return LinkDecodeStatus.Truncated;
         if (p[0] >> 5 != 1 || (p[0] & 0x10) == 0 || p[1] != 0xFF)
             return LinkDecodeStatus.NotIp;
+        trail.Add(TunnelKind.GtpU, BinaryPrimitives.ReadUInt32BigEndian(p[4..]));
         int at = 8;
         if ((p[0] & 0x07) != 0)
         {
@@ -119,7 +130,7 @@ internal static class UdpTunnels
     }
 
     /// <summary>RFC 2661 §3.1: an L2TPv2 data message (T clear) has optional length, sequence and offset fields, then PPP.</summary>
-    private static LinkDecodeStatus DecodeL2tp(ReadOnlySpan<byte> p, int depth, out ReadOnlySpan<byte> ip)
+    private static LinkDecodeStatus DecodeL2tp(ReadOnlySpan<byte> p, int depth, scoped ref TunnelTrail trail, out ReadOnlySpan<byte> ip)
     {
         ip = default;
         if (p.Length < 6)
@@ -130,6 +141,9 @@ internal static class UdpTunnels
         int at = 2;
         if ((flags & 0x4000) != 0)
             at += 2;
+        if (p.Length < at + 4)
+            return LinkDecodeStatus.Truncated;
+        trail.Add(TunnelKind.L2tp, BinaryPrimitives.ReadUInt32BigEndian(p[at..]));
         at += 4; // tunnel and session ids
         if ((flags & 0x0800) != 0)
             at += 4;
@@ -139,6 +153,6 @@ internal static class UdpTunnels
                 return LinkDecodeStatus.Truncated;
             at += 2 + BinaryPrimitives.ReadUInt16BigEndian(p[at..]);
         }
-        return p.Length < at ? LinkDecodeStatus.Truncated : PppFrame.Decode(p[at..], depth + 1, out ip);
+        return p.Length < at ? LinkDecodeStatus.Truncated : PppFrame.Decode(p[at..], depth + 1, ref trail, out ip);
     }
 }

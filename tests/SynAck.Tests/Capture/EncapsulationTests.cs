@@ -3,7 +3,7 @@ using SynAck.Wire;
 
 namespace SynAck.Tests.Capture;
 
-/// <summary>Every encapsulation <see cref="LinkLayer.Decode"/> follows, built byte by byte around a real TCP packet.</summary>
+/// <summary>Every encapsulation <see cref="LinkLayer.Decode(LinkType, ReadOnlySpan{byte}, out ReadOnlySpan{byte})"/> follows, built byte by byte around a real TCP packet.</summary>
 public sealed class EncapsulationTests
 {
     private static readonly IpAddress A4 = IpAddress.V4(10, 0, 0, 1), B4 = IpAddress.V4(10, 0, 0, 2);
