@@ -88,7 +88,10 @@ internal sealed partial class SynAckTarget
         {
             if (!_stack!.TryAccept(sock.BoundPort, out var h))
                 return sock.NonBlocking ? CallResult.Error("EAGAIN") : null;
-            var child = new DrillSocket(NewFd(s)) { Handle = h };
+            // Linux clones an accepted socket from its listener, TCP_NODELAY included.
+            var child = new DrillSocket(NewFd(s)) { Handle = h, NoDelay = sock.NoDelay };
+            if (sock.NoDelay)
+                _stack.SetNoDelay(h, true);
             var id = _stack.GetConnectionId(h);
             child.Connection = _connections.FirstOrDefault(c => c.LocalPort == id.LocalPort && c.RemotePort == id.RemotePort);
             if (child.Connection is { } c)
@@ -119,6 +122,9 @@ internal sealed partial class SynAckTarget
         try
         {
             sock.Handle = Stack.Connect(_config.Remote, (ushort)port, new Instant(_now), sock.BoundPort);
+            // TCP_NODELAY set before connect() holds for the connection.
+            if (sock.NoDelay)
+                Stack.SetNoDelay(sock.Handle.Value, true);
         }
         catch (InvalidOperationException)
         {

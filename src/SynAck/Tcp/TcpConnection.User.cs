@@ -15,9 +15,15 @@ internal sealed partial class TcpConnection
             throw new InvalidOperationException("connection closing: the sending side was shut down");
         if (IsReleased || State is not (TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait))
             return 0;
+        SeqNum start = SndBufStart + _send.Count;
         int n = _send.Append(data);
         if (n > 0)
+        {
+            // Each SEND carries PUSH (RFC 9293 §3.9.1.2), as every write does on Linux: a partial one too, which
+            // Linux pushes before it waits for room.
+            MarkWrite(start, n);
             _stack.MarkDirty(this);
+        }
         return n;
     }
 
