@@ -97,30 +97,34 @@ internal sealed partial class TcpConnection
             _sentData = false;
         }
         int group = 0, groupMax = 0;
+        bool more = _moreCork;
+        _moreCork = false;
         while (true)
         {
             if (FinQueued && SndNxt > FinSeq)
                 return;
             SndNxt = SkipSackedFrom(SndNxt);
-            var plan = PlanData(SndNxt, _forceProbe, out int len, out bool fin, out bool probe, out int unsent, out int usable);
+            var plan = PlanData(SndNxt, _forceProbe, more, out int len, out bool fin, out bool probe, out int unsent, out int usable);
             if (plan == DataPlan.Done)
                 return;
             _forceProbe = false;
             if (plan == DataPlan.Blocked)
             {
                 NoteCwndUse(CwndBound(unsent, usable));
-                // Nothing may go. With a closed window, data waiting and nothing in flight, start probing.
-                if (len == 0 && unsent > 0 && SndWnd == 0 && SndMax == SndUna && _rtoAt == Instant.MaxValue && _persistAt == Instant.MaxValue)
+                // Nothing may go. With a closed window (or a cork holding the data), data waiting and nothing in flight,
+                // start the persist timer: it probes the window, or sends what the cork held.
+                if (unsent > 0 && (len > 0 || SndWnd == 0) && SndMax == SndUna && _rtoAt == Instant.MaxValue && _persistAt == Instant.MaxValue)
                     _persistAt = now + Duration.Min(Duration.Max(_rtt.Rto, _settings.MinRto), _settings.MaxPersist);
                 return;
             }
-            bool push = false;
+            // A probe inside the window (the persist timer found corked data) is pushed, as Linux's tcp_write_wakeup.
+            bool push = probe && usable > 0;
             if (len > 0 && !probe)
             {
                 if (groupMax == 0)
                     groupMax = GsoSegments();
                 group++;
-                push = group >= groupMax || (group >= 2 && !MoreDataFollows(SndNxt + len));
+                push = group >= groupMax || (group >= 2 && !MoreDataFollows(SndNxt + len, more));
                 if (push || ReachesPushMark(SndNxt, len))
                     group = 0;
             }
@@ -151,7 +155,7 @@ internal sealed partial class TcpConnection
     }
 
     /// <summary>The data segment (and FIN) that may go from <paramref name="nxt"/> now, changing nothing.</summary>
-    private DataPlan PlanData(SeqNum nxt, bool forceProbe, out int len, out bool fin, out bool probe, out int unsent, out int usable)
+    private DataPlan PlanData(SeqNum nxt, bool forceProbe, bool more, out int len, out bool fin, out bool probe, out int unsent, out int usable)
     {
         len = 0;
         fin = false;
@@ -174,27 +178,31 @@ internal sealed partial class TcpConnection
             len = 1;
             probe = true;
         }
+        else if (forceProbe && len > 0)
+        {
+            probe = true;
+        }
         fin = FinQueued && nxt + len == FinSeq;
         if (len == 0 && !fin)
             return DataPlan.Blocked;
-        if (len > 0 && !probe && !MaySend(nxt, len, unsent, fin))
+        if (len > 0 && !probe && !MaySend(nxt, len, unsent, fin, more))
             return DataPlan.Blocked;
         return DataPlan.Send;
     }
 
     /// <summary>Would another data segment go right after one ending at <paramref name="end"/>, in this same burst?</summary>
-    private bool MoreDataFollows(SeqNum end)
+    private bool MoreDataFollows(SeqNum end, bool more)
     {
         var (nxt, max) = (SndNxt, SndMax);
         SndNxt = end;
         if (end > SndMax)
             SndMax = end;
         SeqNum next = SkipSackedFrom(end);
-        bool more = !(FinQueued && next > FinSeq)
-            && PlanData(next, false, out int len, out _, out _, out _, out _) == DataPlan.Send && len > 0;
+        bool follows = !(FinQueued && next > FinSeq)
+            && PlanData(next, false, more, out int len, out _, out _, out _, out _) == DataPlan.Send && len > 0;
         SndNxt = nxt;
         SndMax = max;
-        return more;
+        return follows;
     }
 
     /// <summary>Data waits and cwnd (not the peer's window) is what holds a full segment back (RFC 7661's cwnd-limited).</summary>
@@ -202,10 +210,12 @@ internal sealed partial class TcpConnection
         => unsent > 0 && usable < Math.Min(unsent, SndMss) && (_sackRecovery || Cwnd + LimitedTransmitAllowance() <= SndWnd);
 
     /// <summary>Sender SWS avoidance and Nagle: may a segment of <paramref name="len"/> bytes go now from <paramref name="nxt"/>?</summary>
-    private bool MaySend(SeqNum nxt, int len, int unsent, bool fin)
+    private bool MaySend(SeqNum nxt, int len, int unsent, bool fin, bool more)
     {
         if (len >= SndMss || nxt < SndMax)
             return true;        // a full segment, or a retransmission after a timeout
+        if (len == unsent && !fin && CorkHolds(more))
+            return false;       // the tail of a SEND without PUSH waits to be combined (§3.9.1.2; TcpConnection.Cork.cs)
         bool idle = SndMax == SndUna;
         if (len == unsent && (!Nagle || idle || fin))
             return true;        // all that is queued, and Nagle allows it (nothing unacknowledged, or switched off)

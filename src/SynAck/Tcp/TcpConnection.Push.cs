@@ -27,8 +27,8 @@ internal sealed partial class TcpConnection
 
     private PushMarks? _pushMarks;
 
-    /// <summary>A write put <paramref name="length"/> bytes in the send buffer from <paramref name="start"/>.</summary>
-    private void MarkWrite(SeqNum start, int length)
+    /// <summary>A write put <paramref name="length"/> bytes in the send buffer from <paramref name="start"/>; <paramref name="more"/>: no push at its end.</summary>
+    private void MarkWrite(SeqNum start, int length, bool more)
     {
         var marks = _pushMarks;
         if (marks is null)
@@ -55,8 +55,12 @@ internal sealed partial class TcpConnection
                 if (boundary - marks.PushedSeq > half)
                     marks.Add(boundary);
             }
+            // tcp_push: the end of a "more" write is pushed too once more than half the window waits unpushed.
+            if (more && (start + length) - marks.PushedSeq > half)
+                more = false;
         }
-        marks.Add(start + length);
+        if (!more)
+            marks.Add(start + length);
     }
 
     /// <summary>Acknowledged data takes its marks with it; an emptied send buffer gives the ring back.</summary>
