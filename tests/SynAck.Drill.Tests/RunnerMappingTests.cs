@@ -28,8 +28,24 @@ public sealed class RunnerMappingTests
     }
 
     [Fact]
-    public void Sendmsg_with_msg_more_is_unsupported()
-        => Assert.Equal(DrillVerdict.Unsupported, Run(Server + "+0 sendmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 40}], msg_flags=0}, MSG_MORE) = 40\n").Verdict);
+    public void Msg_more_is_a_send_without_push_whose_short_tail_waits_for_the_next_write()
+    {
+        const string more = "+0 setsockopt(4, SOL_TCP, TCP_NODELAY, [1], 4) = 0\n"
+            + "+0 sendmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 40}], msg_flags=0}, MSG_MORE) = 40\n"
+            + "+.01 send(4, ..., 20, 0) = 20\n";
+        Assert.Equal(DrillVerdict.Pass, Run(Server + more + "+0 > P. 1:61(60) ack 1\n").Verdict);
+        // The 40 bytes did not go alone at once (had MSG_MORE been ignored, this expectation would hold).
+        var r = Run(Server + more.Replace("+.01 send", "+0 send", StringComparison.Ordinal) + "+0 > P. 1:41(40) ack 1\n");
+        Assert.Equal(DrillVerdict.Fail, r.Verdict);
+    }
+
+    [Fact]
+    public void Tcp_cork_holds_short_writes_until_it_comes_off()
+    {
+        const string cork = "+0 setsockopt(4, SOL_TCP, TCP_CORK, [1], 4) = 0\n+0 write(4, ..., 40) = 40\n+.01 write(4, ..., 40) = 40\n";
+        Assert.Equal(DrillVerdict.Pass, Run(Server + cork + "+.01 setsockopt(4, SOL_TCP, TCP_CORK, [0], 4) = 0\n+0 > P. 1:81(80) ack 1\n").Verdict);
+        Assert.Equal(DrillVerdict.Fail, Run(Server + cork + "+0 > P. 1:41(40) ack 1\n").Verdict);
+    }
 
     [Fact]
     public void Siocinq_counts_the_bytes_waiting_to_be_read()

@@ -26,6 +26,8 @@ internal sealed class DrillSocket(int fd)
 
     public bool NoDelay { get; set; }
 
+    public bool Cork { get; set; }
+
     /// <summary>A non-blocking connect() in progress whose outcome the next call reports (EINPROGRESS, then 0 or an error).</summary>
     public bool Connecting { get; set; }
 

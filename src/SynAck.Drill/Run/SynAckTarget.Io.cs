@@ -6,7 +6,7 @@ namespace SynAck.Drill.Run;
 
 internal sealed partial class SynAckTarget
 {
-    /// <summary><c>sendmsg()</c> with plain iovecs: a write of their total length (flags 0 or MSG_DONTWAIT).</summary>
+    /// <summary><c>sendmsg()</c> with plain iovecs: a write of their total length (flags 0, MSG_DONTWAIT or MSG_MORE).</summary>
     private Func<CallResult?> SendMsg(SyscallAction s)
     {
         if (s.Arguments.Count != 3 || s.Arguments[1] is not StructExpr msg)
@@ -36,13 +36,15 @@ internal sealed partial class SynAckTarget
         if (s.Arguments.Count < 3)
             throw new DrillUnsupported(Line, $"{s.Name}() with {s.Arguments.Count} arguments");
         long n = Int(s.Arguments[2], "length", Line);
-        bool nonBlocking = sock.NonBlocking;
+        bool nonBlocking = sock.NonBlocking, more = false;
         if (s.Name is "send" or "sendto" && s.Arguments.Count > 3)
         {
             foreach (var f in Words(s.Arguments[3]))
             {
                 if (f == "MSG_DONTWAIT")
                     nonBlocking = true;
+                else if (f == "MSG_MORE")
+                    more = true;
                 else if (f is not ("0" or "MSG_ZEROCOPY" or "MSG_NOSIGNAL"))
                     throw new DrillUnsupported(Line, $"{s.Name}() flag {f}");
             }
@@ -69,7 +71,7 @@ internal sealed partial class SynAckTarget
                 return CallResult.Error("EPIPE");
             while (written < n)
             {
-                int chunk = _stack.Send(h, zeros.AsSpan(0, (int)Math.Min(zeros.Length, n - written)), new Instant(_now));
+                int chunk = _stack.Send(h, zeros.AsSpan(0, (int)Math.Min(zeros.Length, n - written)), new Instant(_now), more);
                 if (chunk == 0)
                     break;
                 written += chunk;

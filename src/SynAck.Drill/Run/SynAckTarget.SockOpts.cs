@@ -21,6 +21,11 @@ internal sealed partial class SynAckTarget
                 if (sock.Handle is { } h)
                     _stack!.SetNoDelay(h, sock.NoDelay);
                 return new CallResult(0);
+            case "TCP_CORK":
+                sock.Cork = Int(s.Arguments[3], "TCP_CORK value", Line) != 0;
+                if (sock.Handle is { } corked)
+                    _stack!.SetCork(corked, sock.Cork);
+                return new CallResult(0);
             case "TCP_MAXSEG":
             {
                 // Linux's TCP_MAXSEG before the connection clamps the MSS both ways (tcp(7)); SynAck's MSS follows its

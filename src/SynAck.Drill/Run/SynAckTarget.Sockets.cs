@@ -88,7 +88,12 @@ internal sealed partial class SynAckTarget
         {
             if (!_stack!.TryAccept(sock.BoundPort, out var h))
                 return sock.NonBlocking ? CallResult.Error("EAGAIN") : null;
-            var child = new DrillSocket(NewFd(s)) { Handle = h };
+            // Linux clones an accepted socket from its listener, TCP_NODELAY and TCP_CORK included.
+            var child = new DrillSocket(NewFd(s)) { Handle = h, NoDelay = sock.NoDelay, Cork = sock.Cork };
+            if (sock.NoDelay)
+                _stack.SetNoDelay(h, true);
+            if (sock.Cork)
+                _stack.SetCork(h, true);
             var id = _stack.GetConnectionId(h);
             child.Connection = _connections.FirstOrDefault(c => c.LocalPort == id.LocalPort && c.RemotePort == id.RemotePort);
             if (child.Connection is { } c)
@@ -119,6 +124,11 @@ internal sealed partial class SynAckTarget
         try
         {
             sock.Handle = Stack.Connect(_config.Remote, (ushort)port, new Instant(_now), sock.BoundPort);
+            // TCP_NODELAY and TCP_CORK set before connect() hold for the connection.
+            if (sock.NoDelay)
+                Stack.SetNoDelay(sock.Handle.Value, true);
+            if (sock.Cork)
+                Stack.SetCork(sock.Handle.Value, true);
         }
         catch (InvalidOperationException)
         {

@@ -59,13 +59,13 @@ internal sealed class SysctlSettings
 
     private static string Reason(string key) => key switch
     {
-        "tcp_tso_win_divisor" or "tcp_min_tso_segs" => "SynAck sends MSS-sized segments, no TSO",
+        "tcp_tso_win_divisor" or "tcp_min_tso_segs" => "SynAck sends MSS-sized segments, no TSO; it sets PSH on them as Linux's offload packets of its default sizes would carry it",
         "tcp_fastopen" or "tcp_fastopen_key" => "SynAck has no TCP Fast Open; a script that uses it is unsupported",
         "tcp_frto" => "SynAck undoes a spurious RTO by timestamps or D-SACK (RFC 3522, RFC 3708), not by F-RTO",
         "tcp_dsack" => "SynAck always sends D-SACK (RFC 2883)",
         "tcp_fack" => "FACK is gone from Linux too; RACK replaces it",
         "tcp_ecn" or "tcp_ecn_option" => "SynAck does not negotiate ECN",
-        "tcp_pacing_ss_ratio" or "tcp_pacing_ca_ratio" => "SynAck does not pace",
+        "tcp_pacing_ss_ratio" or "tcp_pacing_ca_ratio" => "SynAck does not pace; the PSH grouping that follows Linux's offload packet sizes uses the default ratios",
         "tcp_reordering" => "SynAck's duplicate-ACK threshold is 3",
         _ => "value matches SynAck's behaviour",
     };

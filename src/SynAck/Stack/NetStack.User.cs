@@ -99,11 +99,17 @@ public sealed partial class NetStack
     /// RFC 9293 §3.10.2 SEND: queues bytes; returns how many fit (0 when the buffer is full or the connection failed).
     /// Throws <see cref="InvalidOperationException"/> after <see cref="Shutdown"/> or <see cref="Close"/> ("connection closing").
     /// </summary>
-    public int Send(TcpHandle handle, ReadOnlySpan<byte> data, Instant now)
+    public int Send(TcpHandle handle, ReadOnlySpan<byte> data, Instant now) => Send(handle, data, now, more: false);
+
+    /// <summary>
+    /// RFC 9293 §3.10.2 SEND, with or without PUSH: <paramref name="more"/> true sends without it (Linux's MSG_MORE):
+    /// more data follows, so the end of these bytes is no push point and a short segment of them is not sent at once.
+    /// </summary>
+    public int Send(TcpHandle handle, ReadOnlySpan<byte> data, Instant now, bool more)
     {
         _lastNow = now;
         var c = Get(handle);
-        int n = c.Send(data);
+        int n = c.Send(data, more);
         Reschedule(c);
         return n;
     }
@@ -215,7 +221,13 @@ public sealed partial class NetStack
     public int SendQueued(TcpHandle handle) => Get(handle).SendQueued;
 
     /// <summary>Switches Nagle's algorithm off (<paramref name="noDelay"/> true) or on for one connection.</summary>
-    public void SetNoDelay(TcpHandle handle, bool noDelay) => Get(handle).Nagle = !noDelay;
+    public void SetNoDelay(TcpHandle handle, bool noDelay) => Get(handle).SetNoDelay(noDelay);
+
+    /// <summary>
+    /// Corks one connection (Linux's TCP_CORK) or uncorks it: while corked, a short segment at the end of the queued
+    /// data waits for more (or for the persist timer); uncorking sends it.
+    /// </summary>
+    public void SetCork(TcpHandle handle, bool on) => Get(handle).SetCork(on);
 
     /// <summary>Chooses one connection's congestion control algorithm (the stack's default is <see cref="TcpSettings.CongestionControl"/>).</summary>
     public void SetCongestionControl(TcpHandle handle, SynAck.Tcp.Congestion.CongestionAlgorithm algorithm) => Get(handle).SetCongestionAlgorithm(algorithm);

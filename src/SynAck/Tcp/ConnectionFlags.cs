@@ -32,4 +32,7 @@ internal enum ConnectionFlags : uint
     SentData = 1u << 21,
     CwndLimited = 1u << 22,
     CwndUsageStarted = 1u << 23,
+    Cork = 1u << 24,
+    NaglePush = 1u << 25,
+    MoreCork = 1u << 26,
 }

@@ -45,6 +45,7 @@ internal sealed partial class TcpConnection
             int dataAcked = Math.Clamp(ack - SndBufStart, 0, _send.Count);
             _send.Consume(dataAcked);
             SndBufStart += dataAcked;
+            DropAckedPushMarks();
             // RFC 6298 §3 / Karn: only a segment sent once yields an RTT sample.
             long samples = _rtt.SampleCount;
             if (!TrySampleTimestampRtt(seg, now) && _rttTiming && ack >= _rttSeq)

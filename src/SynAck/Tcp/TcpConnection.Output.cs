@@ -85,7 +85,8 @@ internal sealed partial class TcpConnection
 
     /// <summary>
     /// Sends new (or, after a timeout, old) data and the FIN as far as the peer's window and the congestion window
-    /// allow, applying sender-side SWS avoidance (RFC 9293 §3.8.6.2.1) and Nagle (§3.7.4).
+    /// allow, applying sender-side SWS avoidance (RFC 9293 §3.8.6.2.1) and Nagle (§3.7.4). Segments that go back to
+    /// back are grouped as Linux's offload packets would be, the last of a group pushed (TcpConnection.Push.cs).
     /// </summary>
     private void SendData(Instant now, IPacketSink sink)
     {
@@ -95,68 +96,126 @@ internal sealed partial class TcpConnection
             _cc.OnIdleRestart(now);
             _sentData = false;
         }
+        int group = 0, groupMax = 0;
+        bool more = _moreCork;
+        _moreCork = false;
         while (true)
         {
             if (FinQueued && SndNxt > FinSeq)
                 return;
-            // After a timeout, what SACK says the receiver holds is not sent again (RFC 6675 §5.1).
-            if (SndNxt < SndMax && _scoreboard.Count > 0)
-            {
-                SndNxt = _scoreboard.SkipSacked(SndNxt);
-                // A SACK block may end one past our FIN (Linux counts a FIN in a segment's end): the skip stops at
-                // the end of the data, where the FIN (if any) is resent, never past the send buffer.
-                SeqNum dataEnd = SndBufStart + _send.Count;
-                if (SndNxt > dataEnd)
-                    SndNxt = dataEnd;
-            }
-            int offset = SndNxt - SndBufStart;
-            if (offset < 0)
+            SndNxt = SkipSackedFrom(SndNxt);
+            var plan = PlanData(SndNxt, _forceProbe, more, out int len, out bool fin, out bool probe, out int unsent, out int usable);
+            if (plan == DataPlan.Done)
                 return;
-            int unsent = _send.Count - offset;
-            if (unsent < 0)
-                return;
-            // In SACK recovery new data goes out while pipe < cwnd (RFC 6675 §5 (C) rule 2), not by the flight size.
-            int usable = _sackRecovery
-                ? Math.Min((SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt, Cwnd - Pipe())
-                : (SndUna + (int)Math.Min(SndWnd, (uint)(Cwnd + LimitedTransmitAllowance()))) - SndNxt;
-            int len = Math.Min(Math.Min(unsent, SndMss), Math.Max(usable, 0));
-            if (SndNxt < SndMax && _scoreboard.Count > 0)
-                len = Math.Min(len, _scoreboard.UnsackedRun(SndNxt, SndMax));
-            bool probe = false;
-            if (_forceProbe && len == 0 && unsent > 0)
-            {
-                // Zero-window probe (RFC 9293 §3.8.6.1): one byte past the window.
-                len = 1;
-                probe = true;
-            }
             _forceProbe = false;
-            bool fin = FinQueued && SndNxt + len == FinSeq;
-            if (len == 0 && !fin)
+            if (plan == DataPlan.Blocked)
             {
                 NoteCwndUse(CwndBound(unsent, usable));
-                // Nothing may go. With a closed window, data waiting and nothing in flight, start probing.
-                if (unsent > 0 && SndWnd == 0 && SndMax == SndUna && _rtoAt == Instant.MaxValue && _persistAt == Instant.MaxValue)
+                // Nothing may go. With a closed window (or a cork holding the data), data waiting and nothing in flight,
+                // start the persist timer: it probes the window, or sends what the cork held.
+                if (unsent > 0 && (len > 0 || SndWnd == 0) && SndMax == SndUna && _rtoAt == Instant.MaxValue && _persistAt == Instant.MaxValue)
                     _persistAt = now + Duration.Min(Duration.Max(_rtt.Rto, _settings.MinRto), _settings.MaxPersist);
                 return;
             }
-            if (len > 0 && !probe && !MaySend(len, unsent, fin))
+            // A probe inside the window (the persist timer found corked data) is pushed, as Linux's tcp_write_wakeup.
+            bool push = probe && usable > 0;
+            if (len > 0 && !probe)
             {
-                NoteCwndUse(CwndBound(unsent, usable));
-                return;
+                if (groupMax == 0)
+                    groupMax = GsoSegments();
+                group++;
+                push = group >= groupMax || (group >= 2 && !MoreDataFollows(SndNxt + len, more));
+                if (push || ReachesPushMark(SndNxt, len))
+                    group = 0;
             }
-            EmitData(SndNxt, len, fin, now, sink);
+            EmitData(SndNxt, len, fin, now, sink, push);
         }
+    }
+
+    private enum DataPlan
+    {
+        Send,
+        Blocked,
+        Done,
+    }
+
+    /// <summary>After a timeout, what SACK says the receiver holds is not sent again (RFC 6675 §5.1).</summary>
+    private SeqNum SkipSackedFrom(SeqNum nxt)
+    {
+        if (nxt < SndMax && _scoreboard.Count > 0)
+        {
+            nxt = _scoreboard.SkipSacked(nxt);
+            // A SACK block may end one past our FIN (Linux counts a FIN in a segment's end): the skip stops at
+            // the end of the data, where the FIN (if any) is resent, never past the send buffer.
+            SeqNum dataEnd = SndBufStart + _send.Count;
+            if (nxt > dataEnd)
+                nxt = dataEnd;
+        }
+        return nxt;
+    }
+
+    /// <summary>The data segment (and FIN) that may go from <paramref name="nxt"/> now, changing nothing.</summary>
+    private DataPlan PlanData(SeqNum nxt, bool forceProbe, bool more, out int len, out bool fin, out bool probe, out int unsent, out int usable)
+    {
+        len = 0;
+        fin = false;
+        probe = false;
+        usable = 0;
+        int offset = nxt - SndBufStart;
+        unsent = _send.Count - offset;
+        if (offset < 0 || unsent < 0)
+            return DataPlan.Done;
+        // In SACK recovery new data goes out while pipe < cwnd (RFC 6675 §5 (C) rule 2), not by the flight size.
+        usable = _sackRecovery
+            ? Math.Min((SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - nxt, Cwnd - Pipe())
+            : (SndUna + (int)Math.Min(SndWnd, (uint)(Cwnd + LimitedTransmitAllowance()))) - nxt;
+        len = Math.Min(Math.Min(unsent, SndMss), Math.Max(usable, 0));
+        if (nxt < SndMax && _scoreboard.Count > 0)
+            len = Math.Min(len, _scoreboard.UnsackedRun(nxt, SndMax));
+        if (forceProbe && len == 0 && unsent > 0)
+        {
+            // Zero-window probe (RFC 9293 §3.8.6.1): one byte past the window.
+            len = 1;
+            probe = true;
+        }
+        else if (forceProbe && len > 0)
+        {
+            probe = true;
+        }
+        fin = FinQueued && nxt + len == FinSeq;
+        if (len == 0 && !fin)
+            return DataPlan.Blocked;
+        if (len > 0 && !probe && !MaySend(nxt, len, unsent, fin, more))
+            return DataPlan.Blocked;
+        return DataPlan.Send;
+    }
+
+    /// <summary>Would another data segment go right after one ending at <paramref name="end"/>, in this same burst?</summary>
+    private bool MoreDataFollows(SeqNum end, bool more)
+    {
+        var (nxt, max) = (SndNxt, SndMax);
+        SndNxt = end;
+        if (end > SndMax)
+            SndMax = end;
+        SeqNum next = SkipSackedFrom(end);
+        bool follows = !(FinQueued && next > FinSeq)
+            && PlanData(next, false, more, out int len, out _, out _, out _, out _) == DataPlan.Send && len > 0;
+        SndNxt = nxt;
+        SndMax = max;
+        return follows;
     }
 
     /// <summary>Data waits and cwnd (not the peer's window) is what holds a full segment back (RFC 7661's cwnd-limited).</summary>
     private bool CwndBound(int unsent, int usable)
         => unsent > 0 && usable < Math.Min(unsent, SndMss) && (_sackRecovery || Cwnd + LimitedTransmitAllowance() <= SndWnd);
 
-    /// <summary>Sender SWS avoidance and Nagle: may a segment of <paramref name="len"/> bytes go now?</summary>
-    private bool MaySend(int len, int unsent, bool fin)
+    /// <summary>Sender SWS avoidance and Nagle: may a segment of <paramref name="len"/> bytes go now from <paramref name="nxt"/>?</summary>
+    private bool MaySend(SeqNum nxt, int len, int unsent, bool fin, bool more)
     {
-        if (len >= SndMss || SndNxt < SndMax)
+        if (len >= SndMss || nxt < SndMax)
             return true;        // a full segment, or a retransmission after a timeout
+        if (len == unsent && !fin && CorkHolds(more))
+            return false;       // the tail of a SEND without PUSH waits to be combined (§3.9.1.2; TcpConnection.Cork.cs)
         bool idle = SndMax == SndUna;
         if (len == unsent && (!Nagle || idle || fin))
             return true;        // all that is queued, and Nagle allows it (nothing unacknowledged, or switched off)
@@ -166,7 +225,11 @@ internal sealed partial class TcpConnection
         return idle;
     }
 
-    private void EmitData(SeqNum seq, int len, bool fin, Instant now, IPacketSink sink)
+    /// <summary>
+    /// Sends [<paramref name="seq"/>, +<paramref name="len"/>) and the FIN if asked; PSH when the data reaches a push
+    /// point or <paramref name="push"/> says it ends a group of segments (TcpConnection.Push.cs).
+    /// </summary>
+    private void EmitData(SeqNum seq, int len, bool fin, Instant now, IPacketSink sink, bool push = false)
     {
         int offset = seq - SndBufStart;
         var payload = _stack.PayloadScratch[..len];
@@ -181,7 +244,7 @@ internal sealed partial class TcpConnection
             Flags = TcpFlags.Ack,
             Window = WindowField(),
         };
-        if (len > 0 && offset + len == _send.Count)
+        if (len > 0 && (push || ReachesPushMark(seq, len)))
             h.Flags |= TcpFlags.Psh;
         if (fin)
             h.Flags |= TcpFlags.Fin;

@@ -115,20 +115,42 @@ internal sealed partial class TcpConnection
             if (sent > 0)
                 _highRxt = SndUna + sent;
         }
+        // Back-to-back segments of one hole go as one of Linux's offload packets, the last pushed (TcpConnection.Push.cs);
+        // SACKed data between two holes is a buffer boundary.
+        int group = 0, groupMax = 0;
+        SeqNum groupEnd = default;
         while (Pipe() < Cwnd)
         {
             // NextSeg rule 1: the first unSACKed sequence above HighRxt, below the highest SACK, that IsLost.
             if (!_scoreboard.NextHole(SeqNum.Max(_highRxt, SndUna), out var start, out int holeLength) || !IsLost(start))
                 return;
-            int len = ResendHole(start, holeLength, now, sink);
+            int planned = Math.Min(Math.Min(holeLength, SndMss), _send.Count - (start - SndBufStart));
+            group = group > 0 && start == groupEnd ? group + 1 : 1;
+            if (groupMax == 0)
+                groupMax = GsoSegments();
+            bool push = planned > 0 && (group >= groupMax || (group >= 2 && !HoleContinues(start + planned)));
+            int len = ResendHole(start, holeLength, now, sink, push);
             if (len <= 0)
                 return;
             _highRxt = start + len;
+            groupEnd = _highRxt;
+            if (push || ReachesPushMark(start, len))
+                group = 0;
         }
     }
 
+    /// <summary>Would the loss recovery loop resend the bytes right after <paramref name="end"/> next, in the same hole?</summary>
+    private bool HoleContinues(SeqNum end)
+    {
+        var saved = _highRxt;
+        _highRxt = end;
+        bool more = Pipe() < Cwnd && _scoreboard.NextHole(SeqNum.Max(end, SndUna), out var next, out _) && next == end && IsLost(next);
+        _highRxt = saved;
+        return more;
+    }
+
     /// <summary>Sends up to one SMSS of the hole at <paramref name="start"/> again; returns the bytes sent.</summary>
-    private int ResendHole(SeqNum start, int holeLength, Instant now, IPacketSink sink)
+    private int ResendHole(SeqNum start, int holeLength, Instant now, IPacketSink sink, bool push = false)
     {
         int offset = start - SndBufStart;
         if (offset < 0)
@@ -144,7 +166,7 @@ internal sealed partial class TcpConnection
         }
         (_rxLog ??= new Recovery.RetransmitLog(4096)).Add(start, len, now, SndMax);
         CountRecoveryRetransmission();
-        EmitData(start, len, false, now, sink);
+        EmitData(start, len, false, now, sink, push);
         return len;
     }
 

@@ -44,9 +44,11 @@ internal sealed partial class TcpConnection
         {
             // The application closed and will never read this: reset, as Linux does (RFC 2525 §2.17 in spirit) — but only
             // for new data (RFC 1122 §4.2.2.13); bytes already received, resent with the FIN, are trimmed above
-            // (RFC 9293 §3.10.7.4: "only the new parts"). The sequence number is the highest sent, the peer's RCV.NXT,
-            // or it would only draw a challenge ACK (RFC 5961 §3.2).
-            QueueReset(SndMax, RcvNxt, TcpFlags.Rst | TcpFlags.Ack, now);
+            // (RFC 9293 §3.10.7.4: "only the new parts"). The connection is given up, so the reset takes the form for a
+            // segment that finds none, <SEQ=SEG.ACK><CTL=RST> (§3.10.7.1), as Linux answers it: SEG.ACK is exactly the
+            // peer's RCV.NXT, so the reset is accepted even when our FIN was lost (RFC 5961 §3.2), where SND.NXT
+            // would only draw a challenge ACK.
+            QueueReset(seg.Ack, default, TcpFlags.Rst, now);
             CloseAndRelease(TcpTransitionCause.Abort, now);
             return false;
         }

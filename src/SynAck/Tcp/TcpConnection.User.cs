@@ -9,15 +9,28 @@ internal sealed partial class TcpConnection
     /// RFC 9293 §3.10.2 SEND: queue bytes (in SYN-SENT and SYN-RECEIVED too, sent once established). Returns how
     /// many fit in the send buffer; 0 when full, or when the connection failed or is gone.
     /// </summary>
-    public int Send(ReadOnlySpan<byte> data)
+    /// <param name="data">The bytes.</param>
+    /// <param name="more">A SEND without PUSH (Linux's MSG_MORE): more data follows, so the end of this is no push
+    /// point and a short segment of it is not sent at once.</param>
+    public int Send(ReadOnlySpan<byte> data, bool more = false)
     {
         if (FinQueued || UserClosed)
             throw new InvalidOperationException("connection closing: the sending side was shut down");
         if (IsReleased || State is not (TcpState.SynSent or TcpState.SynReceived or TcpState.Established or TcpState.CloseWait))
             return 0;
+        SeqNum start = SndBufStart + _send.Count;
         int n = _send.Append(data);
         if (n > 0)
+        {
+            // Each SEND carries PUSH (RFC 9293 §3.9.1.2) unless flagged "more", as every write does on Linux: a
+            // partial one too, which Linux pushes before it waits for room.
+            if (SndMax >= start)
+                _naglePush = false;     // a write that starts a new buffer (nothing unsent before it) ends TCP_NAGLE_PUSH
+            MarkWrite(start, n, more);
+            if (more)
+                _moreCork = true;
             _stack.MarkDirty(this);
+        }
         return n;
     }
 

@@ -263,6 +263,7 @@ internal sealed partial class TcpConnection
         // Everything but unread received bytes goes back to the pool now; those wait for the application unless it
         // has closed (or never had the connection), and go back as it reads them or closes the handle.
         _send.Release();
+        ReleasePushMarks();
         if (UserClosed || Handle == 0)
             _recv.Release();
         else
@@ -274,6 +275,7 @@ internal sealed partial class TcpConnection
     public void DiscardBuffers()
     {
         _send.Release();
+        ReleasePushMarks();
         _recv.Release();
     }
 

@@ -254,6 +254,21 @@ public sealed class AckAndFinArrivesTests
     }
 
     [Fact]
+    public void Data_after_close_is_reset_at_the_peers_own_ack_so_the_rst_is_accepted_though_our_fin_was_lost()
+    {
+        var p = new CraftedPeer();
+        p.ToFinWait1();
+        // The peer never got our FIN: its RCV.NXT, and so its ACK, is still ISS + 1. A RST at SND.NXT (ISS + 2) would
+        // be in its window but not exactly at RCV.NXT, and draw only a challenge ACK (RFC 5961 §3.2).
+        p.Deliver(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.LocalIss + 1, payloadLength: 1);
+        var rst = p.Poll().Single();
+        Assert.Equal(TcpFlags.Rst, rst.Flags);
+        Assert.Equal(p.LocalIss + 1, rst.Seq);
+        Assert.Equal(TcpState.Closed, p.State);
+        p.Checker.ThrowIfViolated();
+    }
+
+    [Fact]
     public void Fin_wait_2_after_shutdown_keeps_receiving_and_has_no_timeout()
     {
         var p = new CraftedPeer();

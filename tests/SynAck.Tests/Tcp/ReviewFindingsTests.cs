@@ -82,10 +82,11 @@ public sealed class ReviewFindingsTests
     }
 
     [Fact]
-    public void Rst_for_data_arriving_after_close_carries_the_highest_sequence_number_sent()
+    public void Rst_for_data_arriving_after_close_carries_the_peers_ack_whatever_our_sending_point()
     {
-        // RFC 9293 §3.10.7.4 / RFC 5961 §3.2: the peer takes a RST only at its RCV.NXT, which is our highest SND.NXT;
-        // a timeout that rewound our sending point must not leak into the RST's sequence number.
+        // RFC 5961 §3.2: the peer takes a RST only at its RCV.NXT, which its own ACK states (here it received none of
+        // our data); the RST takes that number (RFC 9293 §3.10.7.1's <SEQ=SEG.ACK><CTL=RST>, as Linux), so neither a
+        // timeout that rewound our sending point nor the data and FIN sent past the peer's RCV.NXT leak into it.
         var p = new CraftedPeer();
         p.ToEstablished();
         p.Stack.Send(p.Handle, new byte[2920], p.Now);
@@ -98,7 +99,8 @@ public sealed class ReviewFindingsTests
         Assert.Equal(p.LocalIss + 1, rexmit.Seq);
         p.Deliver(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.LocalIss + 1, payloadLength: 10);
         var rst = p.Poll().Single(s => s.Has(TcpFlags.Rst));
-        Assert.Equal(p.LocalIss + 1 + 2920 + 1, rst.Seq);
+        Assert.Equal(p.LocalIss + 1, rst.Seq);
+        Assert.Equal(TcpFlags.Rst, rst.Flags);
         Assert.Equal(TcpState.Closed, p.State);
     }
 
