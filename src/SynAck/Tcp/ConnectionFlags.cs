@@ -35,4 +35,5 @@ internal enum ConnectionFlags : uint
     Cork = 1u << 24,
     NaglePush = 1u << 25,
     MoreCork = 1u << 26,
+    FinSentAlone = 1u << 27,
 }

@@ -247,7 +247,11 @@ internal sealed partial class TcpConnection
         if (len > 0 && (push || ReachesPushMark(seq, len)))
             h.Flags |= TcpFlags.Psh;
         if (fin)
+        {
             h.Flags |= TcpFlags.Fin;
+            // What the tail loss probe repeats when nothing new can go (RFC 8985 §7.3): the FIN as it was sent.
+            _finSentAlone = len == 0;
+        }
         StampSegment(ref h, now, len);
         SeqNum end = seq + len + (fin ? 1 : 0);
         if (end > SndNxt)

@@ -23,6 +23,7 @@ internal sealed partial class TcpConnection
     private Instant _reoAt { get => _recovery?.ReoAt ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _recovery is not null) Recovery.ReoAt = value; } }
     private Instant _sackSeenAt { get => _recovery?.SackSeenAt ?? Instant.MaxValue; set { if (value != Instant.MaxValue || _recovery is not null) Recovery.SackSeenAt = value; } }
     private bool _tlpOut { get => _recovery?.TlpOut ?? false; set { if (value || _recovery is not null) Recovery.TlpOut = value; } }
+    private bool _finSentAlone { get => HasFlag(ConnectionFlags.FinSentAlone); set => SetFlag(ConnectionFlags.FinSentAlone, value); }
     private bool _probePending { get => _recovery?.ProbePending ?? false; set { if (value || _recovery is not null) Recovery.ProbePending = value; } }
 
     /// <summary>
@@ -164,7 +165,9 @@ internal sealed partial class TcpConnection
         {
             bool fin = FinQueued && SndMax == FinSeq + 1;
             SeqNum dataEnd = fin ? FinSeq : SndMax;
-            SeqNum start = SeqNum.Max(SeqNum.Max(SndUna, SndBufStart), dataEnd - SndMss);
+            // The highest-sequence segment sent: a FIN that went alone is repeated alone (as Linux probes with its
+            // FIN skb), one that went with the last data with that data.
+            SeqNum start = fin && _finSentAlone ? FinSeq : SeqNum.Max(SeqNum.Max(SndUna, SndBufStart), dataEnd - SndMss);
             int len = Math.Max(dataEnd - start, 0);
             if (len == 0 && !fin)
                 return;
