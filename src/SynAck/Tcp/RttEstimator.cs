@@ -4,7 +4,7 @@ namespace SynAck.Tcp;
 
 /// <summary>
 /// The retransmission timeout of RFC 6298: SRTT and RTTVAR from samples (§2.2, §2.3), RTO = SRTT + max(G, 4·RTTVAR)
-/// clamped to [MinRto, MaxRto] (§2.4), doubled on each expiry (§5.5). Karn's rule (§3) is the caller's: it only
+/// clamped to [MinRto, MaxRto] (§2.4) — or, as Linux (<see cref="TcpSettings.MinRtoAboveSrtt"/>), SRTT + max(MinRto, 4·RTTVAR) — doubled on each expiry (§5.5). Karn's rule (§3) is the caller's: it only
 /// samples segments that were never retransmitted. A mutable struct kept inline in its connection (one object fewer
 /// per connection): hold it in a field that is not readonly.
 /// </summary>
@@ -21,9 +21,9 @@ internal struct RttEstimator
         Rto = Clamp(bounds.InitialRto, Duration.Zero, bounds.MaxRto);
     }
 
-    /// <summary>An estimator with the given initial RTO and bounds (tests of the estimator alone).</summary>
+    /// <summary>An estimator with the given initial RTO and bounds, RFC 6298's bound (tests of the estimator alone).</summary>
     public RttEstimator(Duration initial, Duration min, Duration max)
-        : this(new TcpSettings { InitialRto = initial, MinRto = min, MaxRto = max })
+        : this(new TcpSettings { InitialRto = initial, MinRto = min, MaxRto = max, MinRtoAboveSrtt = false })
     {
     }
 
@@ -72,7 +72,10 @@ internal struct RttEstimator
             Srtt = new Duration((7 * Srtt.Nanoseconds + r.Nanoseconds) / 8);
         }
         Backoff = 0;
-        Rto = Clamp(Srtt + Duration.Max(s_granularity, RttVar * 4), _bounds.MinRto, _bounds.MaxRto);
+        // Linux (tcp_rtt_estimator, tcp_set_rto) keeps the variance term at MinRto or more, so the RTO always allows a
+        // round trip plus MinRto; RFC 6298 §2.4 bounds the sum instead (TcpSettings.MinRtoAboveSrtt).
+        var variance = _bounds.MinRtoAboveSrtt ? Duration.Max(_bounds.MinRto, RttVar * 4) : Duration.Max(s_granularity, RttVar * 4);
+        Rto = Clamp(Srtt + variance, _bounds.MinRto, _bounds.MaxRto);
     }
 
     /// <summary>RFC 6298 §5.5: double the RTO on expiry, up to the maximum.</summary>

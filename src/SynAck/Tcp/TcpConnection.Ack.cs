@@ -153,7 +153,7 @@ internal sealed partial class TcpConnection
         if (_recoverValid && SndUna >= _recover)
             _recoverValid = false;
         if (IsCwndLimited)
-            _cc.OnAck(acked, now, _rtt.HasSample ? _rtt.Srtt : _rtt.Rto);
+            _cc.OnAck(acked, now, _rtt.HasSample ? _rtt.Srtt : _rtt.Rto, _settings.SlowStartAckLimit);
     }
 
     /// <summary>

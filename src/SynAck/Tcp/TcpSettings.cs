@@ -37,6 +37,21 @@ public sealed class TcpSettings
     /// </summary>
     public Duration MinRto { get; init; } = Duration.FromMilliseconds(200);
 
+    /// <summary>
+    /// How <see cref="MinRto"/> bounds the RTO. True (the default, as Linux, whose tcp_rtt_estimator never lets the
+    /// variance term fall below tcp_rto_min): RTO = SRTT + max(4·RTTVAR, MinRto), so the timer always allows one round
+    /// trip plus MinRto, and a receiver's delayed ACK (up to 200 ms on Linux) answering a probe or a lone segment does
+    /// not make it fire. False: RFC 6298 §2.3–2.4 exactly, RTO = max(SRTT + max(G, 4·RTTVAR), MinRto).
+    /// </summary>
+    public bool MinRtoAboveSrtt { get; init; } = true;
+
+    /// <summary>
+    /// RFC 3465's L: in slow start one ACK grows cwnd by the bytes it acknowledged, but by at most this many segments.
+    /// Default 2 (RFC 3465 §2.2, which RFC 5681 §3.1 allows), so a stretch ACK cannot release a burst; 0 counts every
+    /// segment acknowledged, as Linux's tcp_slow_start does (the packetdrill runner uses 0).
+    /// </summary>
+    public int SlowStartAckLimit { get; init; } = 2;
+
     /// <summary>Upper bound of the RTO after backoff (Linux <c>TCP_RTO_MAX</c>, 120 s; RFC 6298 §2.5 allows ≥ 60 s).</summary>
     public Duration MaxRto { get; init; } = Duration.FromSeconds(120);
 
@@ -272,6 +287,7 @@ public sealed class TcpSettings
         Require(DelayedAckTimeout > Duration.Zero, nameof(DelayedAckTimeout), DelayedAckTimeout);
         Require(LossProbeAckDelay >= Duration.Zero, nameof(LossProbeAckDelay), LossProbeAckDelay);
         Require(LossProbeSegments is >= 1 and <= 4, nameof(LossProbeSegments), LossProbeSegments);
+        Require(SlowStartAckLimit >= 0, nameof(SlowStartAckLimit), SlowStartAckLimit);
         Require(Mtu >= 68, nameof(Mtu), Mtu);
         Require(SendBufferSize > 0, nameof(SendBufferSize), SendBufferSize);
         Require(ReceiveBufferSize > 0 && ReceiveBufferSize <= 65535 << MaxWindowShift, nameof(ReceiveBufferSize), ReceiveBufferSize);

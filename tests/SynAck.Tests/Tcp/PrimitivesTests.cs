@@ -71,6 +71,22 @@ public sealed class PrimitivesTests
     }
 
     [Fact]
+    public void Rtt_estimator_by_default_keeps_min_rto_above_srtt_as_linux()
+    {
+        var rtt = new RttEstimator(TcpSettings.Default);
+        rtt.Sample(Duration.FromMilliseconds(100));
+        // 4·RTTVAR = 200 ms = MinRto: 300 ms either way.
+        Assert.Equal(Duration.FromMilliseconds(300), rtt.Rto);
+        rtt.Sample(Duration.FromMilliseconds(100));
+        // 4·RTTVAR = 150 ms < MinRto: SRTT + MinRto = 300 ms (RFC 6298 alone gives 250 ms).
+        Assert.Equal(Duration.FromMilliseconds(300), rtt.Rto);
+        for (int i = 0; i < 50; i++)
+            rtt.Sample(Duration.FromMilliseconds(1));
+        Assert.Equal(rtt.Srtt + TcpSettings.Default.MinRto, rtt.Rto);
+        Assert.True(rtt.Rto > TcpSettings.Default.MinRto);
+    }
+
+    [Fact]
     public void Send_buffer_wraps_and_consumes_from_the_front()
     {
         var b = new SendBuffer(10);

@@ -66,12 +66,17 @@ internal abstract class CongestionControl
     public void UseLossWindowAsInitial() => Cwnd = Mss;
 
     /// <summary>New data acknowledged outside recovery, while the sender was cwnd-limited (RFC 7661).</summary>
-    public void OnAck(int acked, Instant now, Duration srtt)
+    /// <param name="acked">Bytes the ACK acknowledged.</param>
+    /// <param name="now">The ACK's arrival.</param>
+    /// <param name="srtt">The smoothed RTT.</param>
+    /// <param name="slowStartLimit">RFC 3465's L in segments (<see cref="TcpSettings.SlowStartAckLimit"/>); 0: none.</param>
+    public void OnAck(int acked, Instant now, Duration srtt, int slowStartLimit = 2)
     {
         if (InSlowStart)
         {
             // RFC 3465 with L = 2·SMSS (RFC 5681 §3.1 allows it): a delayed ACK of two segments grows cwnd by two.
-            int grow = Math.Min(acked, 2 * Mss);
+            // Linux counts every segment acknowledged (tcp_slow_start): L = 0 here.
+            int grow = slowStartLimit > 0 ? Math.Min(acked, slowStartLimit * Mss) : acked;
             if (_hyStart is { InCss: true })
             {
                 // RFC 9406 §4.2: in Conservative Slow Start cwnd grows by a quarter of what slow start would add.

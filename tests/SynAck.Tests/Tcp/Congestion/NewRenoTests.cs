@@ -35,6 +35,16 @@ public sealed class NewRenoTests
     }
 
     [Fact]
+    public void Slow_start_without_the_per_ack_limit_grows_by_every_segment_acknowledged_as_linux()
+    {
+        var cc = new NewRenoCongestionControl(Mss);
+        cc.OnAck(5 * Mss, Instant.Zero, Duration.Zero, slowStartLimit: 0);
+        Assert.Equal(15 * Mss, cc.Cwnd);
+        cc.OnAck(5 * Mss, Instant.Zero, Duration.Zero, slowStartLimit: 3);
+        Assert.Equal(18 * Mss, cc.Cwnd);
+    }
+
+    [Fact]
     public void Loss_halves_the_flight()
     {
         var cc = new NewRenoCongestionControl(Mss) { Cwnd = 30 * Mss };
