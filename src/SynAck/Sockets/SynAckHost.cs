@@ -159,19 +159,31 @@ public sealed partial class SynAckHost : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Queues a command for the loop and wakes it.</summary>
+    /// <remarks>
+    /// The wake (a write to the link's eventfd) happens after the lock is released, and only for the command that
+    /// finds the queue empty: a command behind it is taken by the same swap in the loop. The lock is then held for an
+    /// enqueue only; holding it across the system call made the loop and the callers' threads queue on it (a holder
+    /// preempted on two cores left the loop waiting milliseconds with requests unanswered).
+    /// </remarks>
     internal void Post(in HostCommand command)
     {
-        Exception? failure;
+        Exception? refused = null;
+        bool wake = false;
         lock (_queueLock)
         {
-            if (!_loopEnded)
+            if (_loopEnded)
             {
-                _posted.Enqueue(command);
-                _link.Wake();
-                return;
+                refused = _failure ?? new ObjectDisposedException(nameof(SynAckHost));
             }
-            failure = _failure;
+            else
+            {
+                wake = _posted.Count == 0;
+                _posted.Enqueue(command);
+            }
         }
-        FailCommand(command, failure ?? new ObjectDisposedException(nameof(SynAckHost)));
+        if (refused is not null)
+            FailCommand(command, refused);
+        else if (wake)
+            _link.Wake();
     }
 }
