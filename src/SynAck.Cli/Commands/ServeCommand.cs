@@ -166,8 +166,11 @@ internal static class ServeCommand
         var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"HTTP/1.1 200 OK\r\nServer: SynAck\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
         await c.WriteAsync(head, ct).ConfigureAwait(false);
-        await c.WriteAsync(body, ct).ConfigureAwait(false);
+        // The FIN is asked for with the last write still in progress: CompleteWrites orders it behind that write, so it
+        // leaves with the page instead of a thread hop later, and this side closes first (the client holds no TIME-WAIT).
+        var last = c.WriteAsync(body, ct);
         c.CompleteWrites();
+        await last.ConfigureAwait(false);
         // Drain until the client closes, so closing here is a FIN and never a reset over unread bytes.
         while (await c.ReadAsync(buffer, ct).ConfigureAwait(false) > 0)
         {

@@ -111,7 +111,7 @@ internal static class HttpBenchmark
                 {
                     try
                     {
-                        await TinyHttpHandler.ServeAsync(c, c.CompleteWrites, ct).ConfigureAwait(false);
+                        await TinyHttpHandler.ServeAsync(c, c.CompleteWrites, ct, halfCloseDuringWrite: true).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
                     {

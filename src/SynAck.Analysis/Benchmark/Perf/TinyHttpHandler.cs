@@ -17,7 +17,13 @@ internal static class TinyHttpHandler
     /// <param name="stream">The connection.</param>
     /// <param name="halfClose">Sends this side's FIN (SynAck: CompleteWrites; a socket: Shutdown(Send)).</param>
     /// <param name="ct">Stops the handler.</param>
-    public static async Task ServeAsync(Stream stream, Action halfClose, CancellationToken ct)
+    /// <param name="halfCloseDuringWrite">
+    /// The stream orders a half-close after a write still in progress (SynAck's <c>CompleteWrites</c> does), so the
+    /// FIN is asked for together with the response rather than after the write's completion has come back to this
+    /// thread: it then leaves right behind the response, as the kernel's does after a send that completed at once,
+    /// and the server, not the client, is the side that closes first (and holds TIME-WAIT).
+    /// </param>
+    public static async Task ServeAsync(Stream stream, Action halfClose, CancellationToken ct, bool halfCloseDuringWrite = false)
     {
         var buffer = new byte[8192];
         int have = 0;
@@ -34,13 +40,21 @@ internal static class TinyHttpHandler
                 have += n;
             }
             bool close = WantsClose(buffer.AsSpan(0, end));
-            await stream.WriteAsync(close ? Close : KeepAlive, ct).ConfigureAwait(false);
+            var write = stream.WriteAsync(close ? Close : KeepAlive, ct);
+            bool closed = false;
+            if (close && (halfCloseDuringWrite || write.IsCompleted))
+            {
+                halfClose();
+                closed = true;
+            }
+            await write.ConfigureAwait(false);
             int used = end + 4;
             buffer.AsSpan(used, have - used).CopyTo(buffer);
             have -= used;
             if (close)
             {
-                halfClose();
+                if (!closed)
+                    halfClose();
                 while (await stream.ReadAsync(buffer, ct).ConfigureAwait(false) > 0)
                 {
                 }
