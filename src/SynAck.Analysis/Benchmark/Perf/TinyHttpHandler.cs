@@ -41,19 +41,15 @@ internal static class TinyHttpHandler
             }
             bool close = WantsClose(buffer.AsSpan(0, end));
             var write = stream.WriteAsync(close ? Close : KeepAlive, ct);
-            bool closed = false;
-            if (close && (halfCloseDuringWrite || write.IsCompleted))
-            {
+            if (close && halfCloseDuringWrite)
                 halfClose();
-                closed = true;
-            }
             await write.ConfigureAwait(false);
             int used = end + 4;
             buffer.AsSpan(used, have - used).CopyTo(buffer);
             have -= used;
             if (close)
             {
-                if (!closed)
+                if (!halfCloseDuringWrite)
                     halfClose();
                 while (await stream.ReadAsync(buffer, ct).ConfigureAwait(false) > 0)
                 {
