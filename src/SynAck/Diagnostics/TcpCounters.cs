@@ -67,6 +67,12 @@ public sealed class TcpCounters
     /// <summary>Tail loss probes sent (RFC 8985 §7; Linux TCPLossProbes).</summary>
     public long LossProbes { get; internal set; }
 
+    /// <summary>
+    /// Tail loss probes whose retransmission repaired a real loss (not reported back as a duplicate), answered by a
+    /// window reduction (RFC 8985 §7.4; Linux TCPLossProbeRecovery).
+    /// </summary>
+    public long LossProbeRecoveries { get; internal set; }
+
     /// <summary>Retransmissions found lost by RACK's time rule and sent again (RFC 8985 §6.2; Linux TCPLostRetransmit).</summary>
     public long LostRetransmits { get; internal set; }
 

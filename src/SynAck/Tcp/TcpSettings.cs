@@ -161,12 +161,17 @@ public sealed class TcpSettings
     public Duration LossProbeAckDelay { get; init; } = Duration.FromMilliseconds(200);
 
     /// <summary>
-    /// How many new full-sized segments a tail loss probe carries when that much unsent data is ready and the peer's
-    /// window allows it. RFC 8985 §7.3 (and Linux) send one. When the probe follows a flight whose every ACK was lost,
-    /// the receiver holds all the data before it, and a lone new segment is an ACK it may delay (RFC 1122 §4.2.3.2;
-    /// Linux 40 ms, up to 200 ms): the stall costs a delayed-ACK timeout, and a lost delayed ACK a full RTO. A second
-    /// full-sized segment obliges the receiver to answer at once (RFC 5681 §4.2, RFC 9293 §3.8.6.3), so the probe is
-    /// answered in one round trip, at the price of one segment beyond cwnd per probe. Default 2; 1 is RFC 8985's probe.
+    /// How many segments a tail loss probe carries. 1 is RFC 8985 §7.3's probe (and Linux's): one new segment when the
+    /// windows allow, otherwise the last segment sent again. With 2 (the default) the last segment sent goes again first,
+    /// followed by one new segment; with nothing new to send it is RFC 8985's probe.
+    /// Why: a probe usually follows a flight whose every ACK was lost (a receiver that acknowledges a whole burst or a
+    /// whole read at once sends one ACK per flight). The receiver then holds everything, and a lone new segment is an
+    /// ACK it may delay (RFC 1122 §4.2.3.2; Linux 40 ms) — and when that single ACK is lost too, the RTO fires. A segment
+    /// the receiver already holds is answered at once by every receiver (RFC 9293 §3.10.7.4: an unacceptable segment
+    /// is acknowledged; RFC 5681 §4.2; Linux also leaves delayed-ACK mode), with a D-SACK (RFC 2883) saying it was a
+    /// duplicate; the new segment behind it draws a second ACK, so losing one answer no longer costs a timeout.
+    /// If the probe's retransmission is not reported as a duplicate, it repaired a real loss and the window is reduced
+    /// (RFC 8985 §7.4). The price is one needless segment per probe that follows lost ACKs.
     /// </summary>
     public int LossProbeSegments { get; init; } = 2;
 
@@ -286,7 +291,7 @@ public sealed class TcpSettings
         Require(InitialRto > Duration.Zero, nameof(InitialRto), InitialRto);
         Require(DelayedAckTimeout > Duration.Zero, nameof(DelayedAckTimeout), DelayedAckTimeout);
         Require(LossProbeAckDelay >= Duration.Zero, nameof(LossProbeAckDelay), LossProbeAckDelay);
-        Require(LossProbeSegments is >= 1 and <= 4, nameof(LossProbeSegments), LossProbeSegments);
+        Require(LossProbeSegments is >= 1 and <= 2, nameof(LossProbeSegments), LossProbeSegments);
         Require(SlowStartAckLimit >= 0, nameof(SlowStartAckLimit), SlowStartAckLimit);
         Require(Mtu >= 68, nameof(Mtu), Mtu);
         Require(SendBufferSize > 0, nameof(SendBufferSize), SendBufferSize);

@@ -51,6 +51,16 @@ internal sealed class RecoveryState
 
     public bool ProbePending { get; set; }
 
+    public bool TlpEpisode { get; set; }
+
+    public SeqNum TlpRetxLeft { get; set; }
+
+    public SeqNum TlpRetxRight { get; set; }
+
+    public int TlpDsacked { get; set; }
+
+    public int TlpFlight { get; set; }
+
     // RFC 3522 / RFC 4015 (TcpConnection.Undo).
     public bool RtoUndoPending { get; set; }
 

@@ -40,9 +40,17 @@ internal sealed partial class TcpConnection
         int len = seg.Payload.Length;
         if (!SackOk || len == 0 || seg.Seq + len > RcvNxt)
             return;
+        SeqNum left = seg.Seq, right = seg.Seq + len;
+        // Duplicates that touch the one not yet reported are reported as one range (a probe may resend two segments in
+        // a row, and the sender counts the duplicated bytes).
+        if (_dsackPending && left <= _dsackRight && right >= _dsackLeft)
+        {
+            left = SeqNum.Min(left, _dsackLeft);
+            right = SeqNum.Max(right, _dsackRight);
+        }
         _dsackPending = true;
-        _dsackLeft = seg.Seq;
-        _dsackRight = seg.Seq + len;
+        _dsackLeft = left;
+        _dsackRight = right;
     }
 
     /// <summary>Puts the pending D-SACK block first (RFC 2883 §4 (1)); false when there is none.</summary>
@@ -70,6 +78,9 @@ internal sealed partial class TcpConnection
     private void OnDsack(SeqNum left, SeqNum right, Instant now)
     {
         _stack.Counters.DsacksReceived++;
+        // The duplicate of a tail loss probe's retransmission says an ACK was lost, not that the path reorders.
+        if (TakeTlpDsack(left, right))
+            return;
         _reorderingSeen = true;
         // RFC 8985 §6.2 step 4: at most one increase per round trip, reo_wnd never above SRTT.
         var srtt = _rtt.HasSample ? _rtt.Srtt : _rtt.Rto;

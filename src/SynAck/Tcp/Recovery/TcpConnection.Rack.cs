@@ -25,6 +25,7 @@ internal sealed partial class TcpConnection
     private bool _tlpOut { get => _recovery?.TlpOut ?? false; set { if (value || _recovery is not null) Recovery.TlpOut = value; } }
     private bool _finSentAlone { get => HasFlag(ConnectionFlags.FinSentAlone); set => SetFlag(ConnectionFlags.FinSentAlone, value); }
     private bool _probePending { get => _recovery?.ProbePending ?? false; set { if (value || _recovery is not null) Recovery.ProbePending = value; } }
+    private bool _tlpEpisode { get => _recovery?.TlpEpisode ?? false; set { if (value || _recovery is not null) Recovery.TlpEpisode = value; } }
 
     /// <summary>
     /// RFC 8985 §6.2 step 4: reo_wnd = min_RTT / 4 · reo_wnd_mult, at most SRTT (at least 1 ms: timestamps measure whole
@@ -97,6 +98,7 @@ internal sealed partial class TcpConnection
         _tlpAt = Instant.MaxValue;
         _tlpOut = false;
         _probePending = false;
+        _tlpEpisode = false;
     }
 
     /// <summary>
@@ -111,7 +113,7 @@ internal sealed partial class TcpConnection
     private void ArmLossProbe(Instant now)
     {
         _tlpAt = Instant.MaxValue;
-        if (!_settings.TailLossProbe || !SackOk || !IsSynchronized || (_recoverValid && !_sackRecovery) || _tlpOut || SndMax == SndUna
+        if (!_settings.TailLossProbe || !SackOk || !IsSynchronized || (_recoverValid && !_sackRecovery) || _tlpOut || _tlpEpisode || SndMax == SndUna
             || !_rtt.HasSample || SndWnd == 0)
             return;
         var pto = _rtt.Srtt * 2 + (BytesInFlight <= SndMss ? _settings.LossProbeAckDelay : s_tlpSlack);
@@ -142,40 +144,114 @@ internal sealed partial class TcpConnection
         }
     }
 
-    /// <summary>RFC 8985 §7.3: new data if the windows allow (one segment, or <see cref="TcpSettings.LossProbeSegments"/> full ones), otherwise the last segment sent; then the RTO restarts.</summary>
+    /// <summary>
+    /// RFC 8985 §7.3: new data if the windows allow, otherwise the last segment sent; then the RTO restarts. With
+    /// <see cref="TcpSettings.LossProbeSegments"/> = 2 and new data to send, the last segment sent goes again first, so
+    /// the receiver answers at once even when it already holds everything, and the new segment behind it draws a second
+    /// answer. A probe that retransmits opens a TLP episode (RFC 8985 §7.4) outside recovery.
+    /// </summary>
     private void SendLossProbe(Instant now, IPacketSink sink)
     {
         int offset = SndNxt - SndBufStart;
         int unsent = _send.Count - offset;
         int room = (SndUna + (int)Math.Min(SndWnd, int.MaxValue)) - SndNxt;
+        bool two = _settings.LossProbeSegments >= 2;
+        int flight = BytesInFlight;
+        SeqNum retxLeft = default, retxRight = default;
         if (SndNxt == SndMax && offset >= 0 && unsent > 0 && room >= Math.Min(unsent, SndMss))
         {
-            // A second full-sized segment when ready: the receiver must ACK it at once (TcpSettings.LossProbeSegments).
-            for (int i = 0; i < _settings.LossProbeSegments && unsent > 0 && room >= Math.Min(unsent, SndMss); i++)
+            // Nothing beyond the data is sent yet (unsent data), so the last segment sent is data without a FIN.
+            if (two && SndMax > SndUna)
             {
-                int len = Math.Min(unsent, SndMss);
-                if (i > 0 && len < SndMss)
-                    break;
-                EmitData(SndNxt, len, FinQueued && SndNxt + len == FinSeq, now, sink);
-                unsent -= len;
-                room -= len;
+                retxLeft = SeqNum.Max(SeqNum.Max(SndUna, SndBufStart), SndMax - SndMss);
+                retxRight = SndMax;
+                ResendForProbe(retxLeft, retxRight - retxLeft, false, now, sink, alone: true);
             }
+            EmitData(SndNxt, Math.Min(unsent, SndMss), FinQueued && SndNxt + Math.Min(unsent, SndMss) == FinSeq, now, sink);
         }
         else
         {
             bool fin = FinQueued && SndMax == FinSeq + 1;
             SeqNum dataEnd = fin ? FinSeq : SndMax;
+            SeqNum floor = SeqNum.Max(SndUna, SndBufStart);
             // The highest-sequence segment sent: a FIN that went alone is repeated alone (as Linux probes with its
             // FIN skb), one that went with the last data with that data.
-            SeqNum start = fin && _finSentAlone ? FinSeq : SeqNum.Max(SeqNum.Max(SndUna, SndBufStart), dataEnd - SndMss);
+            SeqNum start = fin && _finSentAlone ? FinSeq : SeqNum.Max(floor, dataEnd - SndMss);
             int len = Math.Max(dataEnd - start, 0);
             if (len == 0 && !fin)
                 return;
-            var saved = SndNxt;
-            EmitData(start, len, fin, now, sink);
-            if (saved > SndNxt)
-                SndNxt = saved;
+            retxLeft = start;
+            ResendForProbe(start, len, fin, now, sink, alone: false);
+            retxRight = dataEnd;
         }
+        OpenTlpEpisode(retxLeft, retxRight, flight);
         RestartRetransmissionTimer(now);
+    }
+
+    /// <summary>
+    /// Sends [<paramref name="start"/>, +<paramref name="len"/>) again without moving the sending point back. With
+    /// <paramref name="alone"/>, PSH: a duplicate followed by a new segment must reach the receiver as a packet of its
+    /// own. Joined with the new segment into one offload super-packet (PSH ends one, <see cref="Links.SegmentCoalescer"/>,
+    /// as in Linux's GSO) it would arrive as a partial overlap, whose new part is ordinary in-order data with an ACK the
+    /// receiver may delay.
+    /// </summary>
+    private void ResendForProbe(SeqNum start, int len, bool fin, Instant now, IPacketSink sink, bool alone)
+    {
+        var saved = SndNxt;
+        EmitData(start, len, fin, now, sink, push: alone && len > 0);
+        if (saved > SndNxt)
+            SndNxt = saved;
+    }
+
+    /// <summary>
+    /// RFC 8985 §7.4: a probe that retransmitted [<paramref name="left"/>, <paramref name="right"/>) outside recovery
+    /// opens an episode. A D-SACK for every retransmitted byte ends it without a loss: the original had arrived, an ACK
+    /// was lost. An ACK that covers the retransmission without one ends it with a loss the probe repaired, which
+    /// congestion control answers as any other. (Linux waits for an ACK above everything sent by then, TLP.end_seq; the
+    /// probe here sends new data behind the retransmission, and the answer to that may be the one that is lost.)
+    /// </summary>
+    private void OpenTlpEpisode(SeqNum left, SeqNum right, int flight)
+    {
+        if (right <= left || _inRecovery || _recoverValid)
+            return;
+        _tlpEpisode = true;
+        var r = Recovery;
+        r.TlpRetxLeft = left;
+        r.TlpRetxRight = right;
+        r.TlpDsacked = 0;
+        r.TlpFlight = flight;
+    }
+
+    /// <summary>A D-SACK inside the open episode's retransmission: the original had arrived. True when it was one.</summary>
+    private bool TakeTlpDsack(SeqNum left, SeqNum right)
+    {
+        if (!_tlpEpisode)
+            return false;
+        var r = Recovery;
+        // A FIN sent again with the data may be counted in the block's end (Linux's D-SACK covers its sequence number).
+        if (left < r.TlpRetxLeft || right > r.TlpRetxRight + (FinQueued ? 1 : 0))
+            return false;
+        r.TlpDsacked += SeqNum.Min(right, r.TlpRetxRight) - left;
+        if (r.TlpDsacked >= r.TlpRetxRight - r.TlpRetxLeft)
+            _tlpEpisode = false; // no loss
+        return true;
+    }
+
+    /// <summary>After an ACK's cumulative point and SACK blocks were taken: the end of a TLP episode (RFC 8985 §7.4.2).</summary>
+    private void TlpEpisodeOnAck(SeqNum ack, Instant now)
+    {
+        if (!_tlpEpisode)
+            return;
+        var r = Recovery;
+        if (ack < r.TlpRetxRight)
+            return;
+        _tlpEpisode = false;
+        if (_inRecovery || _recoverValid)
+            return;
+        // The probe's retransmission filled a hole: a loss, answered like the start of a recovery that is already over
+        // (Linux: CWR, cwnd = ssthresh at once).
+        _stack.Counters.LossProbeRecoveries++;
+        _cc.OnLoss(Math.Max(r.TlpFlight, SndMss), now);
+        _stack.MarkDirty(this);
     }
 }
