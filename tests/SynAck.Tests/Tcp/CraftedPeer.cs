@@ -97,6 +97,26 @@ internal sealed class CraftedPeer : IPacketSink
         Assert.Equal(TcpState.Established, State);
     }
 
+    /// <summary>
+    /// A passive open from a peer announcing MSS <paramref name="mss"/> and SACK, <paramref name="rtt"/> between the
+    /// SYN-ACK and the ACK (SRTT's first sample), accepted; Nagle off. Returns the SYN-ACK.
+    /// </summary>
+    public SegmentRecord ToEstablishedWithSack(int mss, Duration rtt = default)
+    {
+        Stack.Listen(LocalPort);
+        Deliver(TcpFlags.Syn, new SeqNum(PeerIss), default, options: new TcpOptions { HasMss = true, Mss = (ushort)mss, SackPermitted = true });
+        var synAck = Poll().Single();
+        LocalIss = synAck.Seq;
+        PeerNxt = new SeqNum(PeerIss + 1);
+        Advance(rtt);
+        Deliver(TcpFlags.Ack, PeerNxt, synAck.Seq + 1);
+        Poll();
+        Assert.True(Stack.TryAccept(LocalPort, out var h));
+        Handle = h;
+        Stack.SetNoDelay(h, true);
+        return synAck;
+    }
+
     public void ToSynSent()
     {
         Handle = Stack.Connect(Remote, RemotePort, Now, LocalPort);

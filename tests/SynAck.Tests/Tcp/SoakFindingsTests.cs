@@ -15,13 +15,8 @@ public sealed class SoakFindingsTests
         // an RTO, SND.NXT skips what is SACKed (RFC 6675 §5.1); it must stop at the end of the data and the FIN,
         // not run past the send buffer (the host loop died on it with ArgumentOutOfRangeException).
         var p = new CraftedPeer(new TcpSettings { Timestamps = false });
-        p.Stack.Listen(CraftedPeer.LocalPort);
-        p.Deliver(TcpFlags.Syn, new SeqNum(p.PeerIss), default, options: new TcpOptions { HasMss = true, Mss = 1000, SackPermitted = true });
-        var synAck = p.Poll().Single();
-        p.Deliver(TcpFlags.Ack, new SeqNum(p.PeerIss + 1), synAck.Seq + 1);
-        p.Poll();
-        Assert.True(p.Stack.TryAccept(CraftedPeer.LocalPort, out var h));
-        p.Stack.SetNoDelay(h, true);
+        var synAck = p.ToEstablishedWithSack(1000);
+        var h = p.Handle;
 
         Assert.Equal(3000, p.Stack.Send(h, new byte[3000], p.Now));
         p.Stack.Close(h, p.Now);

@@ -15,15 +15,8 @@ public sealed class TlpEpisodeTests
     private static (CraftedPeer P, SeqNum DataStart, SegmentRecord Probe, int Cwnd) ProbeAfterSilence()
     {
         var p = new CraftedPeer(new TcpSettings { Timestamps = false });
-        p.Stack.Listen(CraftedPeer.LocalPort);
-        p.Advance(Duration.FromMilliseconds(10));
-        p.Deliver(TcpFlags.Syn, new SeqNum(p.PeerIss), default, options: new TcpOptions { HasMss = true, Mss = 1000, SackPermitted = true });
-        var synAck = p.Poll().Single();
-        p.Advance(Duration.FromMilliseconds(10)); // a 10 ms round trip for SRTT
-        p.Deliver(TcpFlags.Ack, new SeqNum(p.PeerIss + 1), synAck.Seq + 1);
-        p.Poll();
-        Assert.True(p.Stack.TryAccept(CraftedPeer.LocalPort, out var h));
-        p.Stack.SetNoDelay(h, true);
+        var synAck = p.ToEstablishedWithSack(1000, Duration.FromMilliseconds(10)); // a 10 ms round trip for SRTT
+        var h = p.Handle;
         Assert.Equal(3000, p.Stack.Send(h, new byte[3000], p.Now));
         p.Stack.Close(h, p.Now);
         var sent = p.Poll();
