@@ -233,7 +233,10 @@ internal sealed partial class TcpConnection
             return false;
         r.TlpDsacked += SeqNum.Min(right, r.TlpRetxRight) - left;
         if (r.TlpDsacked >= r.TlpRetxRight - r.TlpRetxLeft)
-            _tlpEpisode = false; // no loss
+        {
+            _tlpEpisode = false; // no loss; the next output pass may arm a probe again
+            _stack.MarkDirty(this);
+        }
         return true;
     }
 
