@@ -17,6 +17,8 @@ internal sealed class SideRecorder(ScenarioContext context, string side) : ITcpO
 
     public List<(Instant At, TcpSegmentSummary Segment)> Sent { get; } = [];
 
+    public List<(Instant At, TcpTimerKind Timer)> Timers { get; } = [];
+
     public void OnEvent(in TcpEvent e)
     {
         string detail;
@@ -46,6 +48,7 @@ internal sealed class SideRecorder(ScenarioContext context, string side) : ITcpO
                 detail = ScenarioContext.Describe(e.Segment);
                 break;
             case TcpEventKind.TimerFired:
+                Timers.Add((e.Time, e.Timer));
                 detail = e.Timer.ToString();
                 break;
             default:

@@ -94,6 +94,8 @@ internal sealed class SysctlSettings
             QuickAckSegments = 16,
             // Linux's tail loss probe is one segment (tcp_send_loss_probe, RFC 8985 §7.3).
             LossProbeSegments = 1,
+            // Linux adds tcp_rto_min to the probe timeout whenever one packet is out (tcp_schedule_loss_probe).
+            LossProbeLearnsAckDelay = false,
             // Linux's slow start counts every segment an ACK covers (tcp_slow_start), with no RFC 3465 limit.
             SlowStartAckLimit = 0,
             SynRetries = (int)Long("tcp_syn_retries", 6),

@@ -73,6 +73,12 @@ public sealed class TcpCounters
     /// </summary>
     public long LossProbeRecoveries { get; internal set; }
 
+    /// <summary>
+    /// Connections whose probe of a lone segment, sent before WCDelAckT, found the original had arrived and its ACK was
+    /// being held by the peer; from then on they add WCDelAckT (<see cref="Tcp.TcpSettings.LossProbeLearnsAckDelay"/>).
+    /// </summary>
+    public long LossProbesNeedless { get; internal set; }
+
     /// <summary>Retransmissions found lost by RACK's time rule and sent again (RFC 8985 §6.2; Linux TCPLostRetransmit).</summary>
     public long LostRetransmits { get; internal set; }
 

@@ -36,4 +36,8 @@ internal enum ConnectionFlags : uint
     NaglePush = 1u << 25,
     MoreCork = 1u << 26,
     FinSentAlone = 1u << 27,
+    PeerHoldsLoneAck = 1u << 28,
+    AckPushed = 1u << 29,
+    PeerSpoke = 1u << 30,
+    Interactive = 1u << 31,
 }

@@ -70,7 +70,7 @@ internal sealed partial class TcpConnection
 
         // RFC 2018 / RFC 6675: what the receiver holds above SND.UNA.
         TakeSackBlocks(seg, now);
-        TlpEpisodeOnAck(ack, now);
+        TlpEpisodeOnAck(seg, now);
         PrrOnAck();
 
         // Window update (RFC 9293 §3.10.7.4 fifth): only for SND.UNA =< SEG.ACK =< SND.NXT, and then when

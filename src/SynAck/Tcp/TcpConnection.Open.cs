@@ -136,6 +136,7 @@ internal sealed partial class TcpConnection
         SndNxt = Iss + 1;
         SndMax = Iss + 1;
         SndBufStart = Iss + 1;
+        _sndSml = Iss;
         Irs = ack.Seq - 1;
         RcvNxt = ack.Seq;
         TakeMss(peer);

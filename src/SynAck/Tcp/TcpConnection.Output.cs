@@ -209,6 +209,21 @@ internal sealed partial class TcpConnection
     private bool CwndBound(int unsent, int usable)
         => unsent > 0 && usable < Math.Min(unsent, SndMss) && (_sackRecovery || Cwnd + LimitedTransmitAllowance() <= SndWnd);
 
+    /// <summary>
+    /// The end of the last segment shorter than a full one that carried new data (Linux's <c>snd_sml</c>), for Nagle
+    /// with Minshall's modification.
+    /// </summary>
+    private SeqNum _sndSml;
+
+    /// <summary>
+    /// Nagle with Minshall's modification (as Linux's <c>tcp_nagle_check</c>): a short segment waits only while an
+    /// earlier short segment is unacknowledged, not while any data is. RFC 9293 §3.7.4's rule holds back the short tail of
+    /// every write larger than a segment until the full segments before it are acknowledged, and a receiver delays the
+    /// ACK of a lone full segment (RFC 9293 §3.8.6.3): each such write then stalls for the peer's delayed-ACK time. The
+    /// purpose of Nagle, at most one short segment in flight, is kept.
+    /// </summary>
+    private bool ShortSegmentInFlight => _sndSml > SndUna && _sndSml <= SndMax;
+
     /// <summary>Sender SWS avoidance and Nagle: may a segment of <paramref name="len"/> bytes go now from <paramref name="nxt"/>?</summary>
     private bool MaySend(SeqNum nxt, int len, int unsent, bool fin, bool more)
     {
@@ -217,8 +232,8 @@ internal sealed partial class TcpConnection
         if (len == unsent && !fin && CorkHolds(more))
             return false;       // the tail of a SEND without PUSH waits to be combined (§3.9.1.2; TcpConnection.Cork.cs)
         bool idle = SndMax == SndUna;
-        if (len == unsent && (!Nagle || idle || fin))
-            return true;        // all that is queued, and Nagle allows it (nothing unacknowledged, or switched off)
+        if (len == unsent && (!Nagle || idle || fin || !ShortSegmentInFlight))
+            return true;        // all that is queued, and Nagle allows it (no short segment unacknowledged, or switched off)
         if (MaxSndWnd > 0 && len >= MaxSndWnd / 2)
             return true;        // at least half the largest window the peer ever offered
         // The RFC's override timeout, taken at once when nothing is in flight: otherwise nothing would make progress.
@@ -266,6 +281,12 @@ internal sealed partial class TcpConnection
             _rtoAt = now + _rtt.Rto; // RFC 6298 §5.1
         _persistAt = Instant.MaxValue;
         PrrOnSend(len);
+        if (!retransmission && len > 0)
+        {
+            NoteDataSent();
+            if (len < SndMss)
+                _sndSml = seq + len;
+        }
         _lastDataSent = now;
         _sentData = true;
         ClearAckPending();
@@ -337,5 +358,6 @@ internal sealed partial class TcpConnection
         _ackNow = false;
         _delAckAt = Instant.MaxValue;
         _unackedBytes = 0;
+        _ackPushed = false;
     }
 }

@@ -78,13 +78,18 @@ internal sealed partial class TcpConnection
         }
         RcvNxt += advance;
         _unackedBytes += advance;
+        _peerSpoke = true;
         // RFC 9293 §3.8.6.3 / RFC 1122 §4.2.3.2: acknowledge at least every second full-sized segment; when a hole
         // was just filled, at once (RFC 5681 §4.2); the first segments of a connection at once when quick ACKs are on;
         // otherwise within the delayed-ACK timeout.
         if (!_settings.DelayedAck || rangesBefore > 0 || _unackedBytes >= 2 * SndMss || TakeQuickAck())
             AckNow();
-        else if (_delAckAt == Instant.MaxValue)
-            _delAckAt = now + _settings.DelayedAckTimeout;
+        else
+        {
+            if (_delAckAt == Instant.MaxValue)
+                _delAckAt = now + _settings.DelayedAckTimeout;
+            NotePushedSegment(payload.Length);
+        }
         return whole;
     }
 
@@ -159,6 +164,8 @@ internal sealed partial class TcpConnection
             // announced; a separate window update is only worth it when the last offer had fallen to half or less.
             int cap = MaxRcvWindow;
             if (_recv.Free - (int)RcvWnd >= Math.Min(cap / 2, SndMss) && RcvWnd <= (uint)(cap / 2))
+                AckNow();
+            else if (AckPushedReadNow())
                 AckNow();
         }
         return n;

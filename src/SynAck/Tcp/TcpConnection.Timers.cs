@@ -36,6 +36,7 @@ internal sealed partial class TcpConnection
         {
             _delAckAt = Instant.MaxValue;
             TimerFired(TcpTimerKind.DelayedAck, now);
+            OnDelayedAckTimeout();
             AckNow();
         }
         // A loss probe due no later than the RTO goes instead of it (RFC 8985 §7.2, as Linux clamps the PTO to the RTO).

@@ -63,6 +63,7 @@ internal sealed partial class TcpConnection
         SndNxt = Iss;
         SndMax = Iss;
         SndBufStart = Iss + 1;
+        _sndSml = Iss;
         InitKeepAlive(now);
     }
 

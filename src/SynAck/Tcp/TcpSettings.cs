@@ -61,6 +61,18 @@ public sealed class TcpSettings
     /// <summary>Whether ACKs are delayed at all. When true an ACK still goes out for at least every second full-sized segment.</summary>
     public bool DelayedAck { get; init; } = true;
 
+    /// <summary>
+    /// Whether a delayed ACK that waits for a short segment (less than a full one: the end of a write) goes as soon as
+    /// the application has read everything received, unless the connection is interactive (it answered the peer's
+    /// data with data of its own; a delayed-ACK timeout that fires ends that, as it would not in a request/response
+    /// exchange). Linux does this (<c>tcp_cleanup_rbuf</c> with <c>ICSK_ACK_PUSHED</c>). Why: the end of a transfer
+    /// is then acknowledged a round trip after it was sent, not 40 ms later, so the sender's tail loss probe
+    /// (<see cref="LossProbeLearnsAckDelay"/>) does not fire needlessly, and a Nagle sender with more small data waits
+    /// one round trip instead of the delayed-ACK timeout; a request that the application answers at once still has its
+    /// ACK carried by the answer. Default true.
+    /// </summary>
+    public bool AckPushedOnRead { get; init; } = true;
+
     /// <summary>Nagle's algorithm (RFC 9293 §3.7.4) for new connections; each connection can switch it with <c>SetNoDelay</c>.</summary>
     public bool Nagle { get; init; } = true;
 
@@ -155,10 +167,24 @@ public sealed class TcpSettings
     /// RFC 8985 §7.2 WCDelAckT: the longest the peer is assumed to hold the ACK of a lone segment. When only one
     /// segment is in flight the probe timeout is 2·SRTT plus this (otherwise 2·SRTT plus 2 ms), and never later than the
     /// RTO would fire. Default 200 ms, the RFC's recommendation and Linux's (<c>tcp_rto_min</c>); with a 200 ms minimum
-    /// RTO that puts a lone tail's probe at the RTO's time. A peer known to delay ACKs less (SynAck and Linux use 40 ms
-    /// at most in quick exchanges) can be probed sooner by lowering it.
+    /// RTO that puts a lone tail's probe at the RTO's time. By default it is added only after the peer has shown that
+    /// it holds the ACK of a lone segment (<see cref="LossProbeLearnsAckDelay"/>).
     /// </summary>
     public Duration LossProbeAckDelay { get; init; } = Duration.FromMilliseconds(200);
+
+    /// <summary>
+    /// Whether <see cref="LossProbeAckDelay"/> is added for a lone segment only once the peer has shown that it holds
+    /// such an ACK. With true (the default) a connection probes a lone segment 2·SRTT + 2 ms after the last ACK, like any
+    /// other tail, until a probe of a lone segment turns out needless (its D-SACK, or the ACK of the original arriving
+    /// after the probe left, says the original had arrived and its ACK was being held); from then on it waits the
+    /// extra WCDelAckT. With false every lone segment gets it, as RFC 8985 §7.2 allows ("MAY") and Linux does (it adds
+    /// <c>tcp_rto_min</c> when one packet is out), which puts the probe of a lost last segment at the RTO's time.
+    /// Why: a lost last segment is the commonest tail loss (a response that ends in one segment) and the one that waited
+    /// longest; a receiver that ACKs promptly (Linux's quick-ACK mode at the start of a connection, any receiver when
+    /// the round trip exceeds its delayed-ACK time) costs nothing, and one that delays its ACKs costs one needless
+    /// segment per connection, answered by a D-SACK that does not reduce the window (RFC 8985 §7.4).
+    /// </summary>
+    public bool LossProbeLearnsAckDelay { get; init; } = true;
 
     /// <summary>
     /// How many segments a tail loss probe carries. 1 is RFC 8985 §7.3's probe (and Linux's): one new segment when the

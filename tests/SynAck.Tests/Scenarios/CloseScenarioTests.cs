@@ -114,7 +114,12 @@ public sealed class CloseScenarioTests
         Assert.Equal(serverFins[0].Seq, serverFins[1].Seq);
         Assert.Equal(2, clientAcks.Count);                       // the lost ACK, and the re-ACK from TIME-WAIT
         Assert.Equal([true, false], clientAcks.Select(x => x.Dropped));
-        Assert.True(serverFins[1].Time - serverFins[0].Time >= rig.ServerSettings.MinRto);
+        // The FIN went alone and drew no ACK: the tail loss probe sends it again 2·SRTT + 2 ms later (RFC 8985 §7.2), before
+        // the RTO would (the server has not seen this client hold the ACK of a lone segment).
+        var probe = Assert.Single(rig.ServerEvents.Of(TcpEventKind.TimerFired), e => e.Timer is TcpTimerKind.LossProbe or TcpTimerKind.Retransmission);
+        Assert.Equal(TcpTimerKind.LossProbe, probe.Timer);
+        Assert.Equal(probe.Time, serverFins[1].Time);
+        Assert.True(serverFins[1].Time - serverFins[0].Time < rig.ServerSettings.MinRto, $"FIN again after {serverFins[1].Time - serverFins[0].Time}");
         Assert.Single(rig.ServerEvents.Of(TcpEventKind.Retransmitted));
 
         // The client re-ACKed from TIME-WAIT and restarted 2MSL from the retransmitted FIN's arrival.

@@ -6,7 +6,8 @@ using SynAck.Wire;
 namespace SynAck.Analysis.Scenarios.Scripts;
 
 /// <summary>
-/// The client's last ACK (of the server's FIN) is lost. The server retransmits its FIN after its RTO; the client,
+/// The client's last ACK (of the server's FIN) is lost. The server retransmits its FIN (a tail loss probe, or its
+/// RTO); the client,
 /// still in TIME-WAIT, acknowledges it again and restarts 2MSL. Under no-time-wait the client has forgotten the
 /// connection and answers the retransmitted FIN with RST: the server's close ends in an error.
 /// </summary>
@@ -40,9 +41,13 @@ internal sealed class LostFinalAckScript : ScenarioScript
     {
         var fins = ctx.ServerRecord.Sent.Where(s => (s.Segment.Flags & TcpFlags.Fin) != 0).ToList();
         var rto = fins.Count > 1 ? fins[1].At - fins[0].At : Duration.Zero;
+        bool probe = fins.Count > 1 && ctx.ServerRecord.Timers.Any(t => t.At == fins[1].At && t.Timer == TcpTimerKind.LossProbe);
+        string when = probe
+            ? $"{Wording.Span(rto)} later, by a tail loss probe (RFC 8985: about two round trips without an ACK, sooner than the retransmission timeout)"
+            : $"after its RTO ({Wording.Span(rto)})";
         bool skip = ctx.Options.WhatIf == WhatIf.NoTimeWait;
         bool serverClean = f.ServerErrors.Count == 0 && f.ServerStates.LastOrDefault() == TcpState.Closed && f.ServerConnectionsLeft == 0;
-        string common = $"The client's ACK of the server's FIN is lost (✕), so the server, in LAST-ACK, hears nothing and retransmits its FIN after its RTO ({Wording.Span(rto)}). ";
+        string common = $"The client's ACK of the server's FIN is lost (✕), so the server, in LAST-ACK, hears nothing and retransmits its FIN {when}. ";
         if (!skip)
         {
             var tw = f.ClientTimeWait;

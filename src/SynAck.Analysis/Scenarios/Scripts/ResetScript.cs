@@ -43,6 +43,9 @@ internal sealed class ResetScript : ScenarioScript
             $"The server sends {Wording.Bytes(PartialResponse)} of its answer and then aborts: one RST instead of the FIN exchange. " +
             "An abort throws away whatever is still queued and forgets the connection at once — the server goes from ESTABLISHED straight to CLOSED, with no FIN, no ACK to wait for and no TIME-WAIT. " +
             $"The client accepts the RST because its sequence number is exactly the next one it expects (RFC 5961), drops the connection and its next read fails with \"connection reset\"; it has read {Wording.Bytes(f.ClientBytesReceived)} and cannot tell whether more was meant to come. " +
+            (rsts > 1
+                ? "The client had acknowledged the answer as soon as it read it; that ACK crossed the RST, and the server, which no longer knows the connection, answers it with a second RST (RFC 9293: a segment for no connection draws a reset). "
+                : "") +
             "Compare with `synack demo close`, where four segments end both directions in order and nothing is lost. Servers under load (like the one in the seed note's capture) sometimes end with RST to skip TIME-WAIT; the price is that the peer learns of the end as an error.";
         string verdict = shown
             ? $"verdict: ended by {Wording.Count(rsts, "RST", "RSTs")} — client error: {Wording.Errors(f.ClientErrors)} after {Wording.Bytes(f.ClientBytesReceived)}; no FIN, no TIME-WAIT on either side"

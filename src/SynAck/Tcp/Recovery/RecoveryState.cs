@@ -61,6 +61,16 @@ internal sealed class RecoveryState
 
     public int TlpFlight { get; set; }
 
+    public bool TlpArmedLone { get; set; }
+
+    public bool TlpLone { get; set; }
+
+    public bool TlpDsackExpected { get; set; }
+
+    public Instant TlpSentAt { get; set; }
+
+    public uint TlpTsVal { get; set; }
+
     // RFC 3522 / RFC 4015 (TcpConnection.Undo).
     public bool RtoUndoPending { get; set; }
 

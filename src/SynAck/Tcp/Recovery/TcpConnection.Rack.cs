@@ -26,6 +26,7 @@ internal sealed partial class TcpConnection
     private bool _finSentAlone { get => HasFlag(ConnectionFlags.FinSentAlone); set => SetFlag(ConnectionFlags.FinSentAlone, value); }
     private bool _probePending { get => _recovery?.ProbePending ?? false; set { if (value || _recovery is not null) Recovery.ProbePending = value; } }
     private bool _tlpEpisode { get => _recovery?.TlpEpisode ?? false; set { if (value || _recovery is not null) Recovery.TlpEpisode = value; } }
+    private bool _peerHoldsLoneAck { get => HasFlag(ConnectionFlags.PeerHoldsLoneAck); set => SetFlag(ConnectionFlags.PeerHoldsLoneAck, value); }
 
     /// <summary>
     /// RFC 8985 §6.2 step 4: reo_wnd = min_RTT / 4 · reo_wnd_mult, at most SRTT (at least 1 ms: timestamps measure whole
@@ -102,10 +103,11 @@ internal sealed partial class TcpConnection
     }
 
     /// <summary>
-    /// RFC 8985 §7.2: with data outstanding, a probe timeout PTO = 2·SRTT, plus WCDelAckT
-    /// (<see cref="TcpSettings.LossProbeAckDelay"/>) when only one segment is out and 2 ms otherwise, at the latest when
-    /// the RTO would fire, which the probe then replaces (with the default 200 ms a one-segment tail is probed at the
-    /// RTO's time, as Linux does, without the RTO's cwnd collapse). Beyond RFC 8985, which probes only
+    /// RFC 8985 §7.2: with data outstanding, a probe timeout PTO = 2·SRTT + 2 ms, at the latest when the RTO would fire,
+    /// which the probe then replaces. When only one segment is out, WCDelAckT (<see cref="TcpSettings.LossProbeAckDelay"/>)
+    /// replaces the 2 ms once the peer has shown that it holds the ACK of a lone segment, or always without
+    /// <see cref="TcpSettings.LossProbeLearnsAckDelay"/> (then, with the default 200 ms, a lone tail is probed at the RTO's
+    /// time, as Linux does, without the RTO's cwnd collapse). Beyond RFC 8985, which probes only
     /// outside recovery, one probe is also allowed in SACK recovery when it stalls (every segment in flight lost and
     /// pipe too close to cwnd for another): the probe's SACK lets RACK find the lost retransmission instead of the RTO.
     /// After a timeout (until `recover`) and in NewReno recovery there is no probe.
@@ -116,8 +118,11 @@ internal sealed partial class TcpConnection
         if (!_settings.TailLossProbe || !SackOk || !IsSynchronized || (_recoverValid && !_sackRecovery) || _tlpOut || _tlpEpisode || SndMax == SndUna
             || !_rtt.HasSample || SndWnd == 0)
             return;
-        var pto = _rtt.Srtt * 2 + (BytesInFlight <= SndMss ? _settings.LossProbeAckDelay : s_tlpSlack);
+        bool lone = BytesInFlight <= SndMss;
+        bool holds = lone && (_peerHoldsLoneAck || !_settings.LossProbeLearnsAckDelay);
+        var pto = _rtt.Srtt * 2 + (holds ? Duration.Max(_settings.LossProbeAckDelay, s_tlpSlack) : s_tlpSlack);
         _tlpAt = Instant.Min(now + pto, _rtoAt);
+        Recovery.TlpArmedLone = lone && !holds;
     }
 
     /// <summary>The RACK timers that are due.</summary>
@@ -184,7 +189,7 @@ internal sealed partial class TcpConnection
             ResendForProbe(start, len, fin, now, sink, alone: false);
             retxRight = dataEnd;
         }
-        OpenTlpEpisode(retxLeft, retxRight, flight);
+        OpenTlpEpisode(retxLeft, retxRight, flight, now);
         RestartRetransmissionTimer(now);
     }
 
@@ -210,7 +215,7 @@ internal sealed partial class TcpConnection
     /// congestion control answers as any other. (Linux waits for an ACK above everything sent by then, TLP.end_seq; the
     /// probe here sends new data behind the retransmission, and the answer to that may be the one that is lost.)
     /// </summary>
-    private void OpenTlpEpisode(SeqNum left, SeqNum right, int flight)
+    private void OpenTlpEpisode(SeqNum left, SeqNum right, int flight, Instant now)
     {
         if (right <= left || _inRecovery || _recoverValid)
             return;
@@ -220,34 +225,76 @@ internal sealed partial class TcpConnection
         r.TlpRetxRight = right;
         r.TlpDsacked = 0;
         r.TlpFlight = flight;
+        r.TlpLone = r.TlpArmedLone;
+        r.TlpDsackExpected = false;
+        r.TlpSentAt = now;
+        r.TlpTsVal = TsVal(now);
+    }
+
+    /// <summary>
+    /// The episode ended without a loss: the original had arrived. When the probe was of a lone segment sent before
+    /// WCDelAckT, the peer was holding that segment's ACK, so later lone segments wait for it
+    /// (<see cref="TcpSettings.LossProbeLearnsAckDelay"/>).
+    /// </summary>
+    private void EndTlpEpisodeWithoutLoss()
+    {
+        _tlpEpisode = false;
+        if (Recovery.TlpLone && !_peerHoldsLoneAck)
+        {
+            _peerHoldsLoneAck = true;
+            _stack.Counters.LossProbesNeedless++;
+        }
+        _stack.MarkDirty(this); // the next output pass may arm a probe again
     }
 
     /// <summary>A D-SACK inside the open episode's retransmission: the original had arrived. True when it was one.</summary>
     private bool TakeTlpDsack(SeqNum left, SeqNum right)
     {
-        if (!_tlpEpisode)
+        if (_recovery is not { } r || !(r.TlpEpisode || r.TlpDsackExpected))
             return false;
-        var r = Recovery;
         // A FIN sent again with the data may be counted in the block's end (Linux's D-SACK covers its sequence number).
         if (left < r.TlpRetxLeft || right > r.TlpRetxRight + (FinQueued ? 1 : 0))
             return false;
+        if (!r.TlpEpisode)
+        {
+            // The answer to a probe whose episode the original's ACK already ended.
+            r.TlpDsackExpected = false;
+            return true;
+        }
         r.TlpDsacked += SeqNum.Min(right, r.TlpRetxRight) - left;
         if (r.TlpDsacked >= r.TlpRetxRight - r.TlpRetxLeft)
-        {
-            _tlpEpisode = false; // no loss; the next output pass may arm a probe again
-            _stack.MarkDirty(this);
-        }
+            EndTlpEpisodeWithoutLoss();
         return true;
     }
 
+    /// <summary>
+    /// Whether an ACK that covers the probe's retransmission answers the original instead: it echoes a timestamp older
+    /// than the probe's (RFC 7323 §4.3: the receiver echoes the earliest unacknowledged segment's, and the probe went
+    /// at least 2 ms after the original), or without timestamps it came sooner after the probe than any round trip.
+    /// </summary>
+    private bool AcknowledgesOriginal(TcpPacket seg, RecoveryState r, Instant now)
+    {
+        if (TimestampsOk && seg.Options.HasTimestamps && seg.Options.TsEcr != 0)
+            return unchecked((int)(seg.Options.TsEcr - r.TlpTsVal)) < 0;
+        return _rtt.HasSample && now - r.TlpSentAt < _rtt.MinRtt;
+    }
+
     /// <summary>After an ACK's cumulative point and SACK blocks were taken: the end of a TLP episode (RFC 8985 §7.4.2).</summary>
-    private void TlpEpisodeOnAck(SeqNum ack, Instant now)
+    private void TlpEpisodeOnAck(TcpPacket seg, Instant now)
     {
         if (!_tlpEpisode)
             return;
         var r = Recovery;
-        if (ack < r.TlpRetxRight)
+        if (seg.Ack < r.TlpRetxRight)
             return;
+        if (AcknowledgesOriginal(seg, r, now))
+        {
+            // The ACK answers the original, which the peer had held (a delayed ACK) past the probe's timeout; the
+            // probe's own answer, a D-SACK, is still to come and is not reordering.
+            EndTlpEpisodeWithoutLoss();
+            r.TlpDsackExpected = true;
+            return;
+        }
         _tlpEpisode = false;
         if (_inRecovery || _recoverValid)
             return;

@@ -12,22 +12,25 @@ public sealed class RackTlpTests
 {
     private static readonly Duration OneWay = Duration.FromMilliseconds(10);
 
-    /// <summary>Sends 20 segments with the last <paramref name="lost"/> lost once each; returns the harness after the transfer.</summary>
-    private static (TwoStacks H, SynAck.Tcp.TcpConnection Conn, SeqNum FirstLost) TailLoss(int lost, TcpSettings? sender = null)
+    /// <summary>Sends <paramref name="segments"/> segments with the last <paramref name="lost"/> lost once each; returns the harness after the transfer.</summary>
+    private static (TwoStacks H, SynAck.Tcp.TcpConnection Conn, SeqNum FirstLost) TailLoss(int lost, TcpSettings? sender = null, int segments = 20, bool settle = true)
     {
         var h = new TwoStacks(sender, TcpSettings.Default) { Latency = OneWay };
         var (c, s) = ConnectedPair.Open(h);
         var conn = h.Client.Get(c);
         SeqNum first = conn.SndNxt;
         int mss = conn.SndMss;
-        var data = ConnectedPair.Pattern(20 * mss);
-        SeqNum firstLost = first + (20 - lost) * mss;
+        var data = ConnectedPair.Pattern(segments * mss);
+        SeqNum firstLost = first + (segments - lost) * mss;
         var pending = new HashSet<SeqNum>();
         for (int i = 0; i < lost; i++)
             pending.Add(firstLost + i * mss);
         h.DropRule = r => r.FromClient && r.Length > 0 && pending.Remove(r.Seq);
         Assert.Equal(data, ConnectedPair.Transfer(h, h.Client, c, h.Server, s, data, Duration.FromSeconds(5)));
         Assert.Empty(pending);
+        // Settled: the last ACK is in too (it changes SRTT and the RTO).
+        if (settle)
+            Assert.True(h.RunUntil(() => conn.SndUna == conn.SndMax, h.Now + Duration.FromSeconds(1)), "everything acknowledged");
         return (h, conn, firstLost);
     }
 
@@ -58,17 +61,44 @@ public sealed class RackTlpTests
         h.Check();
     }
 
-    [Fact]
-    public void Losing_only_the_last_segment_is_probed_two_srtt_plus_the_peers_ack_delay_after_the_last_ack()
+    [Theory]
+    [InlineData(20)] // the segment before the lost one is alone at the receiver, whose ACK of it is delayed
+    [InlineData(21)] // the segment before the lost one completes a pair, whose ACK comes at once
+    public void Losing_only_the_last_segment_is_recovered_by_a_tail_loss_probe_within_two_srtt_not_by_an_rto(int segments)
     {
-        // RFC 8985 §7.2: with one segment in flight PTO = 2·SRTT + WCDelAckT. The peer here is SynAck, whose delayed ACK
-        // waits 40 ms at most; told so, the sender probes 2·SRTT + 40 ms after the ACK that left the lost segment alone,
-        // well before the 200 ms RTO. The probe is the lost segment itself, the transfer completes, no timeout fires.
-        var sender = new TcpSettings { LossProbeAckDelay = TcpSettings.Default.DelayedAckTimeout };
+        // RFC 8985 §7.2: PTO = 2·SRTT + 2 ms after the ACK that left the lost segment alone in flight. WCDelAckT is not
+        // added: this peer has not yet been seen holding the ACK of a lone segment (LossProbeLearnsAckDelay). The probe is
+        // the lost segment itself; its ACK without a D-SACK shows a real loss, so cwnd is reduced once (§7.4), not
+        // collapsed to one segment by a timeout.
+        var (h, conn, firstLost) = TailLoss(1, segments: segments);
+        var (probe, lastAck) = ProbeAfterLastAck(h);
+        var srtt = conn.Rtt.Srtt;
+        var waited = probe.Time - lastAck.Time;
+        Assert.True(waited <= srtt * 2 + Duration.FromMilliseconds(3), $"probe {waited} after the last ACK, SRTT {srtt}");
+        var resent = h.Wire.Where(r => r.FromClient && r.Length > 0 && r.Seq == firstLost).ToList();
+        Assert.Equal(2, resent.Count);
+        Assert.Equal(probe.Time, resent[1].Time);
+        Assert.Equal(0, h.Client.Counters.RetransmissionTimeouts);
+        Assert.Equal(1, h.Client.Counters.LossProbes);
+        Assert.Equal(1, h.Client.Counters.LossProbeRecoveries);
+        Assert.Equal(0, h.Client.Counters.LossProbesNeedless);
+        Assert.DoesNotContain(h.ClientLog.Of(TcpEventKind.TimerFired), e => e.Timer == TcpTimerKind.Retransmission);
+        Assert.True(conn.Cwnd > conn.SndMss);
+        h.Check();
+    }
+
+    [Fact]
+    public void Losing_only_the_last_segment_is_probed_two_srtt_plus_the_peers_ack_delay_after_the_last_ack_when_wcdelackt_is_always_added()
+    {
+        // RFC 8985 §7.2 with the MAY taken: one segment in flight, PTO = 2·SRTT + WCDelAckT. The peer here is SynAck, whose
+        // delayed ACK waits 40 ms at most; told so, the sender probes 2·SRTT + 40 ms after the ACK that left the lost
+        // segment alone, well before the 200 ms RTO. The probe is the lost segment itself, no timeout fires.
+        var sender = new TcpSettings { LossProbeLearnsAckDelay = false, LossProbeAckDelay = TcpSettings.Default.DelayedAckTimeout };
         var (h, conn, firstLost) = TailLoss(1, sender);
         var (probe, lastAck) = ProbeAfterLastAck(h);
         var srtt = conn.Rtt.Srtt;
         var waited = probe.Time - lastAck.Time;
+        Assert.True(waited > srtt * 2 + Duration.FromMilliseconds(3), $"probe {waited} after the last ACK, SRTT {srtt}: WCDelAckT was not added");
         Assert.True(waited <= srtt * 2 + sender.LossProbeAckDelay + Duration.FromMilliseconds(1), $"probe {waited} after the last ACK, SRTT {srtt}");
         Assert.True(waited < conn.Rtt.Rto, $"probe {waited} after the last ACK, RTO {conn.Rtt.Rto}");
         var resent = h.Wire.Where(r => r.FromClient && r.Length > 0 && r.Seq == firstLost).ToList();
@@ -82,11 +112,12 @@ public sealed class RackTlpTests
     }
 
     [Fact]
-    public void With_the_default_worst_case_ack_delay_a_lone_tail_is_probed_at_the_rto_time_instead_of_the_rto()
+    public void As_linux_with_the_default_worst_case_ack_delay_always_added_a_lone_tail_is_probed_at_the_rto_time_instead_of_the_rto()
     {
-        // RFC 8985 §7.2 default WCDelAckT = 200 ms: 2·SRTT + 200 ms lies beyond the RTO (200 ms minimum), so the PTO is
-        // clamped to the RTO's time and the probe goes instead of the timeout (as Linux): no cwnd collapse, no RTO counted.
-        var (h, conn, firstLost) = TailLoss(1);
+        // RFC 8985 §7.2 WCDelAckT = 200 ms on every lone segment (Linux adds tcp_rto_min; drill runs SynAck so): 2·SRTT +
+        // 200 ms lies beyond the RTO (200 ms minimum), so the PTO is clamped to the RTO's time and the probe goes instead
+        // of the timeout: no cwnd collapse, no RTO counted.
+        var (h, conn, firstLost) = TailLoss(1, new TcpSettings { LossProbeLearnsAckDelay = false }, settle: false);
         var (probe, lastAck) = ProbeAfterLastAck(h);
         var srtt = conn.Rtt.Srtt;
         Assert.True(srtt * 2 + TcpSettings.Default.LossProbeAckDelay > conn.Rtt.Rto);
