@@ -192,7 +192,7 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
-    public void ResetEndsWithOneRstAndNoTimeWait()
+    public void ResetEndsWithTheAbortsRstAndNoTimeWait()
     {
         var run = Run("reset");
         var f = run.Facts;
@@ -200,7 +200,15 @@ public sealed class ScenarioRunnerTests
         Assert.Equal([Closed, Listen, SynReceived, Established, Closed], f.ServerStates);
         Assert.Null(f.ServerTimeWait);
         Assert.Null(f.ClientTimeWait);
-        Assert.Single(Segments(run), x => Has(x.Segment.Flags, TcpFlags.Rst));
+        // The abort's RST, and a second one answering the client's ACK of the answer, sent as the client read it and
+        // crossing the first on the way (RFC 9293 §3.10.7.1: a segment for no connection draws a reset).
+        var segments = Segments(run);
+        var rsts = segments.Where(x => Has(x.Segment.Flags, TcpFlags.Rst)).ToList();
+        Assert.Equal(2, rsts.Count);
+        Assert.All(rsts, r => Assert.Equal(LadderSide.Right, r.From));
+        var crossing = Assert.Single(segments, x => x.From == LadderSide.Left && x.At >= rsts[0].At && x.At < rsts[0].ArrivedAt);
+        Assert.True(Has(crossing.Segment.Flags, TcpFlags.Ack) && !Has(crossing.Segment.Flags, TcpFlags.Rst), $"{crossing}");
+        Assert.Equal(crossing.ArrivedAt, rsts[1].At);
         Assert.DoesNotContain(Segments(run), x => Has(x.Segment.Flags, TcpFlags.Fin));
         Assert.Equal(500, f.ClientBytesReceived);
     }
