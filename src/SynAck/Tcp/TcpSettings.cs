@@ -157,9 +157,10 @@ public sealed class TcpSettings
     public bool TailLossProbe { get; init; } = true;
 
     /// <summary>
-    /// RFC 6937 Proportional Rate Reduction in SACK recovery (with the slow-start reduction bound, PRR-SSRB): what is
-    /// sent during recovery follows what the ACKs report delivered, scaled by ssthresh over the flight at the loss,
-    /// rather than nothing until pipe falls below cwnd and then a burst. Default on, like Linux.
+    /// RFC 9937 Proportional Rate Reduction in SACK recovery (which obsoletes RFC 6937): what is sent during recovery
+    /// follows what the ACKs report delivered, scaled by ssthresh over the flight at the loss, rather than nothing until
+    /// pipe falls below cwnd and then a burst; below ssthresh the conservative bound, with the slow-start bound's extra
+    /// segment only on an ACK that advances SND.UNA and shows no further loss. Default on, like Linux.
     /// </summary>
     public bool ProportionalRateReduction { get; init; } = true;
 

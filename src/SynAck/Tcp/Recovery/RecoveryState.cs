@@ -63,6 +63,9 @@ internal sealed class RecoveryState
 
     public bool TlpArmedLone { get; set; }
 
+    // RFC 9937 (TcpConnection.Prr): the ACK being taken found a retransmission lost.
+    public bool PrrLossOnAck { get; set; }
+
     public bool TlpLone { get; set; }
 
     public bool TlpDsackExpected { get; set; }

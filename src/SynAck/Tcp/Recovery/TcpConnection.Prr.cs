@@ -3,11 +3,11 @@ using SynAck.Wire;
 namespace SynAck.Tcp;
 
 /// <summary>
-/// Proportional Rate Reduction (RFC 6937) for SACK recovery: instead of falling silent until pipe drops below the new
+/// Proportional Rate Reduction (RFC 9937, which obsoletes RFC 6937) for SACK recovery: instead of falling silent until pipe drops below the new
 /// cwnd and then sending in a burst, the sender sends in proportion to what each ACK reports delivered, so that by the
 /// end of the first round trip of recovery it has sent ssthresh/RecoverFS of what was delivered (about half with
-/// NewReno, 0.7 with CUBIC). Once pipe is below ssthresh the slow-start reduction bound (PRR-SSRB) lets it catch up by
-/// at most one SMSS more than was delivered per ACK. Amounts are bytes; each ACK's allowance is rounded up to whole
+/// NewReno, 0.7 with CUBIC). Once pipe is below ssthresh it sends what was delivered (PRR-CRB), and on an ACK that
+/// advances SND.UNA without showing a further loss one SMSS more (PRR-SSRB). Amounts are bytes; each ACK's allowance is rounded up to whole
 /// segments (as Linux counts packets), and what was actually sent (prr_out) keeps the total on the line. NewReno
 /// recovery without SACK keeps RFC 6582's cwnd inflation.
 /// </summary>
@@ -34,6 +34,8 @@ internal sealed partial class TcpConnection
     {
         _prrUnaBefore = SndUna;
         _prrSackedBefore = SackOk && _scoreboard.Count > 0 ? _scoreboard.SackedBetween(SndUna, SndMax) : 0;
+        if (_recovery is { } r)
+            r.PrrLossOnAck = false;
     }
 
     /// <summary>
@@ -48,6 +50,19 @@ internal sealed partial class TcpConnection
         int delivered = (SndUna - _prrUnaBefore) + (sacked - _prrSackedBefore);
         if (delivered <= 0)
             return;
+        // RFC 9937 §4: SafeACK, the ACK advances SND.UNA and shows no further loss.
+        PrrSetCwnd(delivered, SndUna > _prrUnaBefore && !(_recovery?.PrrLossOnAck ?? false));
+    }
+
+    /// <summary>
+    /// RFC 9937 §4 (which obsoletes RFC 6937): prr_delivered grows by <paramref name="delivered"/>, and cwnd = pipe +
+    /// sndcnt. Above ssthresh the proportional part; at or below it the conservative bound (PRR-CRB: no more than was
+    /// delivered), and the slow-start bound's extra SMSS (PRR-SSRB) only on a SafeACK, one that advances SND.UNA and
+    /// shows no further loss — as Linux's tcp_cwnd_reduction. RFC 6937 added the SMSS on every ACK, so a SACK that
+    /// reported a new hole could release two segments where one was delivered.
+    /// </summary>
+    private void PrrSetCwnd(int delivered, bool safeAck)
+    {
         _prrDelivered += delivered;
         int pipe = Pipe();
         int ssthresh = Ssthresh;
@@ -55,7 +70,7 @@ internal sealed partial class TcpConnection
         if (pipe > ssthresh)
             sndcnt = ((long)_prrDelivered * ssthresh + _recoverFs - 1) / _recoverFs - _prrOut;
         else
-            sndcnt = Math.Min(ssthresh - pipe, Math.Max(_prrDelivered - _prrOut, delivered) + SndMss);
+            sndcnt = Math.Min(ssthresh - pipe, Math.Max(_prrDelivered - _prrOut, delivered) + (safeAck ? SndMss : 0));
         // Whole segments: a part of one would hold new data back (sender SWS avoidance) and let a retransmission go anyway.
         sndcnt = sndcnt <= 0 ? 0 : (sndcnt + SndMss - 1) / SndMss * SndMss;
         Cwnd = (int)Math.Min(pipe + sndcnt, 1 << 30);

@@ -59,7 +59,10 @@ internal sealed partial class TcpConnection
                 return;
             int lost = _rxLog.DetectLost(SndUna, SndMax, _scoreboard, now, RackWait, out var recheck);
             if (lost > 0)
+            {
+                Recovery.PrrLossOnAck = true;
                 _stack.MarkDirty(this);
+            }
             ArmReorder(recheck);
             return;
         }

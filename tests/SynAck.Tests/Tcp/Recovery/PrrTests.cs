@@ -6,7 +6,7 @@ using SynAck.Wire;
 namespace SynAck.Tests.Tcp.Recovery;
 
 /// <summary>
-/// Proportional Rate Reduction (RFC 6937) with crafted SACKs: a NewReno sender (β = 1/2) with 20 segments in flight
+/// Proportional Rate Reduction (RFC 9937, which obsoletes RFC 6937) with crafted SACKs: a NewReno sender (β = 1/2) with 20 segments in flight
 /// loses some of them, and the test counts the data segments each ACK of the recovery lets go.
 /// </summary>
 public sealed class PrrTests
@@ -92,18 +92,29 @@ public sealed class PrrTests
     }
 
     [Fact]
-    public void Prr_ssrb_lets_a_sender_far_below_ssthresh_catch_up_by_one_segment_more_than_each_ack_delivered()
+    public void Far_below_ssthresh_an_ack_that_only_sacks_releases_what_it_delivered_and_one_that_advances_snd_una_one_segment_more()
     {
         // Segments 0..13 lost, 14..19 SACKed one by one (the first two SACKs each release a limited-transmit segment, RFC
-        // 3042). At the third SACK pipe is 5 segments against ssthresh 11: RFC 6937 PRR-SSRB allows
-        // min(ssthresh − pipe, max(prr_delivered − prr_out, DeliveredData) + SMSS) — two segments per ACK that delivers
-        // one, slow start's pace — instead of a burst of six retransmissions.
+        // 3042). From the third SACK pipe is far below ssthresh 11. RFC 9937 §4: the conservative bound (PRR-CRB,
+        // max(prr_delivered − prr_out, DeliveredData)) unless the ACK is a SafeACK — it advances SND.UNA and shows no
+        // further loss — when the slow-start bound adds one SMSS (PRR-SSRB). A SACK of one segment releases one; then
+        // cumulative ACKs of the retransmissions release two each, slow start's pace, never a burst.
         var (p, una) = TwentyInFlight(prr: true);
         var perAck = new List<int>();
         for (int k = 15; k <= 20; k++)
             perAck.Add(AckSacking(p, una, 14, k));
         Assert.Equal(1, p.Stack.Counters.SackRecoveries);
-        Assert.Equal([1, 1, 2, 2, 2, 2], perAck);
+        Assert.Equal([1, 1, 1, 1, 1, 1], perAck);
+
+        var safe = new List<int>();
+        for (int n = 1; n <= 3; n++)
+        {
+            var o = new TcpOptions();
+            o.TryAddSackBlock(new SackBlock(una + 14 * Mss, una + 20 * Mss));
+            p.Deliver(TcpFlags.Ack, p.PeerNxt, una + n * Mss, options: o);
+            safe.Add(Data(p.Poll()).Count);
+        }
+        Assert.Equal([2, 2, 2], safe);
 
         var (q, una2) = TwentyInFlight(prr: false);
         var burst = new List<int>();
